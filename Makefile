@@ -1,0 +1,51 @@
+# `make run` and `make test` set everything up from a fresh Debian machine with Python 3.11.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+# One OpenMP thread per process: faiss and torch get slower with two threads on two cores.
+export OMP_NUM_THREADS ?= 1
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install install-dev run test test-quick lint i18n clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Installed when a requirements file changes. torch comes first so nothing pulls a CUDA build.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed i18n
+
+install-dev: $(VENV)/.installed-dev i18n
+
+# Compiled catalogs are build output (not committed).
+i18n: $(VENV)/.installed
+	@if ls i18n/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -q -d i18n; fi
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install-dev
+	$(BIN)/pytest
+
+test-quick: install-dev
+	$(BIN)/pytest -m "not slow"
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

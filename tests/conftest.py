@@ -1,0 +1,153 @@
+"""Fixtures shared by the whole suite: app, database, clients that sign in, and guards."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+
+import pytest
+
+from app import create_app
+from app.extensions import db as _db
+from config import TestingConfig
+
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def app_overrides(tmp_path, **extra) -> dict:
+    """Config of a test app whose instance folder (models, indexes) lives in ``tmp_path``."""
+    return {
+        "INSTANCE_PATH": tmp_path,
+        "MATCHING_INDEX_DIR": tmp_path / "index",
+        "MATCHING_MODEL_DIR": tmp_path / "models",
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def _shared_app(tmp_path_factory):
+    """One app and schema for the session (in-memory SQLite); each test empties the tables after it."""
+    app = create_app(TestingConfig, app_overrides(tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        _db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(_shared_app):
+    with _shared_app.app_context():
+        yield _shared_app
+        _db.session.remove()
+        with _db.engine.begin() as connection:
+            for table in reversed(_db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory):
+    """A SQLite file with the demo data set loaded once; tests copy it (loading takes seconds)."""
+    from app.demo.services import load_demo_data
+
+    folder = tmp_path_factory.mktemp("demo")
+    path = folder / "demo.db"
+    app = create_app(TestingConfig, app_overrides(folder, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}"))
+    with app.app_context():
+        _db.create_all()
+        load_demo_data()
+        _db.session.commit()
+        _db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_app(tmp_path, demo_db_file):
+    """An app on a private copy of the demo database."""
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_db_file, path)
+    app = create_app(TestingConfig, app_overrides(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}"))
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+class WebClient:
+    """A test client that posts forms the way a browser does: with the page's CSRF token.
+
+    Each request runs in an app context of its own, as in production: otherwise requests would
+    share the test's ``g`` (and with it flask-babel's cached locale and the database session).
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.client = app.test_client()
+
+    def get(self, url: str, **kwargs):
+        with self.app.app_context():
+            return self.client.get(url, **kwargs)
+
+    def post(self, url: str, **kwargs):
+        with self.app.app_context():
+            return self.client.post(url, **kwargs)
+
+    def csrf_token(self, url: str) -> str:
+        page = self.get(url).get_data(as_text=True)
+        match = CSRF_PATTERN.search(page)
+        assert match, f"no CSRF token on {url}"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict, *, form_url: str | None = None, **kwargs):
+        """POST ``data`` to ``url`` with the token of the form page (``form_url``, default ``url``)."""
+        token = self.csrf_token(form_url or url)
+        return self.post(url, data={**data, "csrf_token": token}, **kwargs)
+
+    def login(self, email: str, password: str):
+        return self.submit("/login", {"email": email, "password": password}, follow_redirects=True)
+
+    def logout(self):
+        return self.submit("/logout", {}, form_url="/", follow_redirects=True)
+
+
+@pytest.fixture
+def web(app):
+    return WebClient(app)
+
+
+@pytest.fixture
+def login_as(app):
+    """Sign in a new user of ``role`` on a fresh client and return (client, user)."""
+    from tests.factories import PASSWORD, make_user
+
+    def sign_in(role, **user_fields):
+        user = make_user(role=role, **user_fields)
+        _db.session.commit()
+        client = WebClient(app)
+        response = client.login(user.email, PASSWORD)
+        assert response.status_code == 200
+        return client, user
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Tests never reach beyond loopback (no model hub, no remote mail server)."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(sock, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if (
+            isinstance(host, str)
+            and host not in {"127.0.0.1", "::1", "localhost"}
+            and not host.startswith("/")
+        ):
+            raise RuntimeError(f"test tried to reach the network: {address!r}")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
