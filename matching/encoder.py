@@ -33,8 +33,8 @@ logger = logging.getLogger(__name__)
 
 Role = Literal["query", "passage"]
 
-#: Environment variable with the number of CPU threads an encoder may use. Unset: torch keeps its
-#: own default (global thread settings are left alone) and USE uses one thread per core.
+#: Environment variable with the number of CPU threads an encoder may use. Unset, torch and BLAS keep
+#: the process's own settings (such as ``OMP_NUM_THREADS``).
 THREADS_ENV = "MATCHING_NUM_THREADS"
 
 
@@ -204,7 +204,8 @@ class UseEncoder:
             raise ModelUnavailableError(f"the USE encoder needs its package: run `{install}`") from exc
         started = time.perf_counter()
         try:
-            model = USE(threads=_configured_threads() or os.cpu_count() or 1)
+            # threads=None leaves BLAS threads as the process set them (e.g. OMP_NUM_THREADS).
+            model = USE(threads=_configured_threads())
             # USE reads its weights on the first encode; do it now so loading happens (and is timed) once.
             model.encode([""])
         except (OSError, ValueError, KeyError) as exc:

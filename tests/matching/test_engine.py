@@ -96,13 +96,10 @@ def test_filtered_search_still_returns_k_results(make_matcher):
 
 def test_filters_narrow_by_service_field_and_qualification(make_matcher):
     matcher = make_matcher(CORPUS)
-    only = lambda **f: (
-        {h.id for h in matcher.search("professional", Query("patent"), 10, 0).hits}
-        if not f
-        else {  # noqa: E731
-            h.id for h in matcher.search("professional", Query("patent", filters=Filters(**f)), 10).hits
-        }
-    )
+
+    def only(**filters) -> set[int]:
+        return {h.id for h in matcher.search("professional", Query("patent", filters=Filters(**filters)), 10).hits}
+
     assert only(services=frozenset({"appraisal_valuation"})) == {3}
     assert only(fields=frozenset({"semiconductors"})) == {1, 5}
     assert only(qualifications=frozenset({"european_patent_attorney"})) == {4}
