@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     from app import auth, models  # noqa: F401 — registers the user loader and every model
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.locale import select_locale
+    from app.matches import engine  # noqa: F401 — keeps loaded indexes in step with commits
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))

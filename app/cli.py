@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
+from matching.types import KINDS
 
 demo_cli = AppGroup("demo", help="The shipped demo data set.")
 
@@ -30,5 +31,82 @@ def demo_load() -> None:
         click.echo(f"  {account.role:<10} {account.email:<32} {account.password}")
 
 
+matching_cli = AppGroup("matching", help="The semantic matcher: model, indexes, matches and search.")
+
+
+@matching_cli.command("build-model")
+def matching_build_model() -> None:
+    """Build (or check) the configured embedding model in the instance folder and load it once."""
+    import time
+
+    from app.matches.engine import get_matcher
+
+    started = time.perf_counter()
+    encoder = get_matcher().encoder
+    vector = encoder.encode(["patent attorney"], role="query")
+    click.echo(f"{encoder.name}: {vector.shape[1]} dimensions, ready in {time.perf_counter() - started:.1f}s")
+
+
+@matching_cli.command("rebuild-index")
+@click.option("--kind", type=click.Choice(KINDS), multiple=True, help="Only these kinds (default: all).")
+def matching_rebuild_index(kind: tuple[str, ...]) -> None:
+    """Re-encode what changed and rebuild the indexes from the database, with progress and rate."""
+    import time
+
+    from tqdm import tqdm
+
+    from app.matches.engine import ensure_loaded, searchable_records
+
+    for name in kind or KINDS:
+        total = len(searchable_records(name))
+        started = time.perf_counter()
+        with tqdm(total=total, desc=name, unit="rec", disable=None) as bar:
+            ensure_loaded(name, rebuild=True, progress=bar.update)
+        seconds = time.perf_counter() - started
+        click.echo(f"{name}: {total} records in {seconds:.1f}s ({total / max(seconds, 1e-9):.1f} records/s)")
+
+
+@matching_cli.command("match")
+@click.option("--need", "need_id", type=int, required=True, help="Id of the zone need.")
+@click.option("--kind", type=click.Choice(KINDS[:3]), help="Candidate kind (default: the need's own).")
+@click.option("-k", "--top", default=10, show_default=True)
+def matching_match(need_id: int, kind: str | None, top: int) -> None:
+    """Rank the candidates for a zone need and explain each."""
+    from app.matches.documents import CANDIDATE_KINDS
+    from app.matches.services import match_need
+    from app.zones.models import ZoneNeed
+
+    need = db.session.get(ZoneNeed, need_id)
+    if need is None:
+        raise click.ClickException(f"no zone need with id {need_id}")
+    kind = kind or CANDIDATE_KINDS[need.kind][0]
+    result = match_need(need, kind, k=top)
+    click.echo(f"{need.title} → {result.total} {kind} candidates")
+    for code, count in result.filtered_out.items():
+        click.echo(f"  filtered out by {code}: {count}")
+    _print_hits(result)
+
+
+@matching_cli.command("search")
+@click.argument("text")
+@click.option("--kind", type=click.Choice(KINDS), default="professional", show_default=True)
+@click.option("-k", "--top", default=10, show_default=True)
+def matching_search(text: str, kind: str, top: int) -> None:
+    """Search approved records of one kind with free text in any language."""
+    from app.matches.services import search_text
+
+    _print_hits(search_text(text, kind, k=top))
+
+
+def _print_hits(result) -> None:
+    for rank, hit in enumerate(result.hits, 1):
+        parts = " ".join(f"{name}={value:.2f}" for name, value in hit.components.items())
+        click.echo(f"{rank:3d}. {hit.score:3d}  {hit.kind} #{hit.id}  [{parts}]")
+        click.echo(f"      {', '.join(reason.code for reason in hit.reasons)}")
+        if hit.best_sentence:
+            click.echo(f"      “{hit.best_sentence}” ({hit.best_sentence_lang})")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(demo_cli)
+    app.cli.add_command(matching_cli)

@@ -22,7 +22,7 @@ import numpy as np
 from matching.attributes import AttributeTable
 from matching.cache import EmbeddingCache, encode_cached
 from matching.encoder import Encoder
-from matching.index import IndexCorruptError, VectorIndex
+from matching.index import MANIFEST_FILE, IndexCorruptError, VectorIndex
 from matching.lexical import LexicalIndex
 from matching.text import sentences, text_hash, tokens
 from matching.types import Hit, MatcherSettings, Query, Reason, Record, SearchResult
@@ -74,6 +74,7 @@ class Matcher:
         self.index_dir = Path(index_dir) if index_dir else None
         self.settings = settings or MatcherSettings()
         self._kinds: dict[str, _KindState] = {}
+        self._stamps: dict[str, int | None] = {}  # manifest mtime of each kind's saved index
         self._lock = threading.RLock()
 
     # --- loading and changes ----------------------------------------------------------------
@@ -98,6 +99,7 @@ class Matcher:
             self.warm_sentences(records)
         with self._lock:
             self._kinds[kind] = self._state(records, index)
+            self._stamps[kind] = self._saved_stamp(kind)
         outcome = "loaded" if why is None else f"rebuilt ({why})"
         logger.info(
             "%s index %s: %d records in %.2fs", kind, outcome, len(records), time.perf_counter() - started
@@ -146,6 +148,19 @@ class Matcher:
     def _save(self, kind: str, index: VectorIndex, wanted: str) -> None:
         if self.index_dir is not None:
             index.save(self.index_dir / kind, kind=kind, model=self.encoder.name, fingerprint=wanted)
+            self._stamps[kind] = self._saved_stamp(kind)
+
+    def _saved_stamp(self, kind: str) -> int | None:
+        if self.index_dir is None:
+            return None
+        try:
+            return (self.index_dir / kind / MANIFEST_FILE).stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
+
+    def is_current(self, kind: str) -> bool:
+        """False when another process saved the kind's index since this one loaded or saved it."""
+        return self._stamps.get(kind) == self._saved_stamp(kind)
 
     def _state(self, records: list[Record], index: VectorIndex) -> _KindState:
         ids = [r.id for r in records]

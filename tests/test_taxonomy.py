@@ -36,8 +36,16 @@ def test_every_code_has_a_title(app, enum, kind):
 
 def test_service_chain_is_complete():
     expected = {
-        "agency", "transfer_licensing", "registration", "appraisal_valuation", "evaluation_analysis",
-        "certification", "consultation", "litigation_support", "ip_finance", "search_information",
+        "agency",
+        "transfer_licensing",
+        "registration",
+        "appraisal_valuation",
+        "evaluation_analysis",
+        "certification",
+        "consultation",
+        "litigation_support",
+        "ip_finance",
+        "search_information",
     }
     assert {s.value for s in t.Service} == expected
 

@@ -98,7 +98,9 @@ def test_filters_narrow_by_service_field_and_qualification(make_matcher):
     matcher = make_matcher(CORPUS)
 
     def only(**filters) -> set[int]:
-        return {h.id for h in matcher.search("professional", Query("patent", filters=Filters(**filters)), 10).hits}
+        return {
+            h.id for h in matcher.search("professional", Query("patent", filters=Filters(**filters)), 10).hits
+        }
 
     assert only(services=frozenset({"appraisal_valuation"})) == {3}
     assert only(fields=frozenset({"semiconductors"})) == {1, 5}
