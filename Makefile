@@ -35,6 +35,7 @@ i18n: $(VENV)/.installed
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
+	$(BIN)/flask matching rebuild-index
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: install-dev

@@ -49,21 +49,27 @@ def matching_build_model() -> None:
 
 @matching_cli.command("rebuild-index")
 @click.option("--kind", type=click.Choice(KINDS), multiple=True, help="Only these kinds (default: all).")
-def matching_rebuild_index(kind: tuple[str, ...]) -> None:
-    """Re-encode what changed and rebuild the indexes from the database, with progress and rate."""
+@click.option("--force", is_flag=True, help="Rebuild even indexes that are up to date.")
+def matching_rebuild_index(kind: tuple[str, ...], force: bool) -> None:
+    """Rebuild the indexes that are missing, stale or corrupt (all with --force), from the database.
+
+    Only texts the embedding cache does not hold are encoded; a progress bar shows the rate.
+    """
     import time
 
     from tqdm import tqdm
 
-    from app.matches.engine import ensure_loaded, searchable_records
+    from app.matches.engine import get_matcher, searchable_records
 
+    matcher = get_matcher()
     for name in kind or KINDS:
-        total = len(searchable_records(name))
         started = time.perf_counter()
-        with tqdm(total=total, desc=name, unit="rec", disable=None) as bar:
-            ensure_loaded(name, rebuild=True, progress=bar.update)
+        records = searchable_records(name)
+        with tqdm(total=len(records), desc=name, unit="rec", disable=None) as bar:
+            outcome = matcher.load(name, records, bar.update, rebuild=force)
         seconds = time.perf_counter() - started
-        click.echo(f"{name}: {total} records in {seconds:.1f}s ({total / max(seconds, 1e-9):.1f} records/s)")
+        rate = len(records) / max(seconds, 1e-9)
+        click.echo(f"{name}: {len(records)} records {outcome} in {seconds:.1f}s ({rate:.1f} records/s)")
 
 
 @matching_cli.command("match")
@@ -96,6 +102,36 @@ def matching_search(text: str, kind: str, top: int) -> None:
     from app.matches.services import search_text
 
     _print_hits(search_text(text, kind, k=top))
+
+
+@matching_cli.command("export-corpus")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+def matching_export_corpus(out: str) -> None:
+    """Write the searchable records as a BEIR-style corpus (for `python -m matching.eval`)."""
+    import json
+    from dataclasses import asdict
+
+    from app.matches.engine import searchable_records
+
+    count = 0
+    with open(out, "w", encoding="utf-8") as handle:
+        for kind in KINDS[:3]:
+            for record in searchable_records(kind):
+                attributes = {
+                    key: sorted(value) if isinstance(value, frozenset) else value
+                    for key, value in asdict(record.attributes).items()
+                }
+                row = {
+                    "id": f"{kind}-{record.id}",
+                    "kind": kind,
+                    "lang": record.lang,
+                    "text": record.text,
+                    "body": record.body,
+                    "attributes": attributes,
+                }
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+                count += 1
+    click.echo(f"wrote {count} documents to {out}")
 
 
 def _print_hits(result) -> None:

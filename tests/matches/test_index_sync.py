@@ -11,9 +11,11 @@ from tests.factories import make_need, make_profile, make_user
 
 
 @pytest.fixture
-def matcher_app(app):
+def matcher_app(app, tmp_path, monkeypatch):
+    """The shared app with a matcher and index folder of this test only."""
+    monkeypatch.setitem(app.config, "MATCHING_INDEX_DIR", tmp_path / "index")
     yield app
-    app.extensions.pop("ipbridge.matcher", None)  # the shared app must not keep this test's index
+    app.extensions.pop("ipbridge.matcher", None)
 
 
 def _ids(result) -> list[int]:
@@ -22,8 +24,9 @@ def _ids(result) -> list[int]:
 
 def test_approval_makes_a_profile_findable_at_once(matcher_app, db):
     officer = make_user(role=Role.OFFICER)
-    profile = make_profile(summary="Plant variety protection and seed licensing in Yangling",
-                           status=ApplicationStatus.SUBMITTED)
+    profile = make_profile(
+        summary="Plant variety protection and seed licensing in Yangling", status=ApplicationStatus.SUBMITTED
+    )
     db.session.commit()
     ensure_loaded("professional")
     assert profile.id not in _ids(search_text("seed licensing", "professional"))
@@ -34,7 +37,9 @@ def test_approval_makes_a_profile_findable_at_once(matcher_app, db):
 
 
 def test_edit_of_approved_profile_is_reindexed(matcher_app, db):
-    profile = make_profile(summary="Trademark squatting disputes in Vietnam", status=ApplicationStatus.APPROVED)
+    profile = make_profile(
+        summary="Trademark squatting disputes in Vietnam", status=ApplicationStatus.APPROVED
+    )
     db.session.commit()
     ensure_loaded("professional")
     profile.summary = "Customs recordal and anti-counterfeiting raids in the Gulf states"
@@ -46,7 +51,9 @@ def test_edit_of_approved_profile_is_reindexed(matcher_app, db):
 
 def test_withdrawn_profile_leaves_the_index(matcher_app, db):
     owner = make_user(role=Role.APPLICANT)
-    profile = make_profile(user=owner, summary="FTO analysis of NEV batteries", status=ApplicationStatus.APPROVED)
+    profile = make_profile(
+        user=owner, summary="FTO analysis of NEV batteries", status=ApplicationStatus.APPROVED
+    )
     db.session.commit()
     ensure_loaded("professional")
     PROFILE_WORKFLOW.apply(profile, ApplicationStatus.WITHDRAWN, owner)
@@ -75,11 +82,21 @@ def test_rolled_back_change_does_not_reach_the_index(matcher_app, db):
 
 
 def test_need_requirements_filter_candidates(matcher_app, db):
-    speaks_japanese = make_profile(summary="Semiconductor patents, Japan", status=ApplicationStatus.APPROVED,
-                                   languages=[{"code": "ja", "level": "C1"}], years_experience=10)
-    make_profile(summary="Semiconductor patents, Germany", status=ApplicationStatus.APPROVED,
-                 languages=[{"code": "de", "level": "native"}], years_experience=10)
-    need = make_need(description="Semiconductor patent attorney", required_languages=[{"code": "ja", "level": "B2"}])
+    speaks_japanese = make_profile(
+        summary="Semiconductor patents, Japan",
+        status=ApplicationStatus.APPROVED,
+        languages=[{"code": "ja", "level": "C1"}],
+        years_experience=10,
+    )
+    make_profile(
+        summary="Semiconductor patents, Germany",
+        status=ApplicationStatus.APPROVED,
+        languages=[{"code": "de", "level": "native"}],
+        years_experience=10,
+    )
+    need = make_need(
+        description="Semiconductor patent attorney", required_languages=[{"code": "ja", "level": "B2"}]
+    )
     db.session.commit()
     result = match_need(need, "professional")
     assert _ids(result) == [speaks_japanese.id]
@@ -90,8 +107,9 @@ def test_another_process_saving_the_index_makes_this_one_reload(matcher_app, db)
     make_profile(summary="Patent valuation for pledge financing", status=ApplicationStatus.APPROVED)
     db.session.commit()
     matcher = ensure_loaded("professional")
-    other = make_profile(summary="Licensing negotiations for 5G standard essential patents",
-                         status=ApplicationStatus.APPROVED)
+    other = make_profile(
+        summary="Licensing negotiations for 5G standard essential patents", status=ApplicationStatus.APPROVED
+    )
     db.session.commit()  # this process applies it to its index...
     manifest = matcher.index_dir / "professional" / "manifest.json"
     manifest.touch()  # ...and now pretend another process saved after it
@@ -102,7 +120,8 @@ def test_another_process_saving_the_index_makes_this_one_reload(matcher_app, db)
 
 def test_cli_rebuild_match_and_search(matcher_app, db):
     make_profile(
-        headline="Engineer", summary="Semiconductor lithography patents for Japanese clients",
+        headline="Engineer",
+        summary="Semiconductor lithography patents for Japanese clients",
         status=ApplicationStatus.APPROVED,
     )
     need = make_need(description="Semiconductor lithography patent attorney")
@@ -110,8 +129,12 @@ def test_cli_rebuild_match_and_search(matcher_app, db):
     runner = matcher_app.test_cli_runner()
     rebuilt = runner.invoke(args=["matching", "rebuild-index", "--kind", "professional"])
     assert rebuilt.exit_code == 0, rebuilt.output
-    assert "professional: 1 records in" in rebuilt.output
+    assert "professional: 1 records rebuilt (missing) in" in rebuilt.output
     assert "records/s" in rebuilt.output
+    again = runner.invoke(args=["matching", "rebuild-index", "--kind", "professional"])
+    assert "professional: 1 records loaded in" in again.output
+    forced = runner.invoke(args=["matching", "rebuild-index", "--kind", "professional", "--force"])
+    assert "professional: 1 records rebuilt (asked) in" in forced.output
     matched = runner.invoke(args=["matching", "match", "--need", str(need.id)])
     assert matched.exit_code == 0, matched.output
     assert "1 professional candidates" in matched.output
