@@ -1,6 +1,6 @@
 """Imports every model so that Alembic and ``create_all`` see the whole schema."""
 
-from app.accounts.models import User
+from app.accounts.models import LoginAttempt, User
 from app.audit.models import AuditEvent
 from app.matches.models import Invitation, Match
 from app.opportunities.models import Opportunity
@@ -13,6 +13,7 @@ __all__ = [
     "BlacklistEntry",
     "Institution",
     "Invitation",
+    "LoginAttempt",
     "Match",
     "Opportunity",
     "ProfessionalProfile",

@@ -344,8 +344,3 @@ ZONE_LEVEL_TITLES = {
     ZoneLevel.NATIONAL: _l("National demonstration zone"),
     ZoneLevel.PROVINCIAL: _l("Provincial pilot zone"),
 }
-
-
-def choices(enum: type[StrEnum], titles: dict) -> list[tuple[str, str]]:
-    """(code, title) pairs for a form select, in the enum's declared order."""
-    return [(member.value, titles[member]) for member in enum]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 import shutil
 import socket
@@ -151,3 +153,48 @@ def no_network(monkeypatch):
         return real_connect(sock, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+class Mailbox:
+    """Messages received by a real SMTP server on loopback."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's hook name
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted"
+
+    def last_to(self, address: str) -> email.message.EmailMessage:
+        matching = [m for m in self.messages if m["To"] == address]
+        assert matching, f"no mail to {address}; got {[m['To'] for m in self.messages]}"
+        return matching[-1]
+
+    def link_in(self, message) -> str:
+        found = re.search(r"https?://[^/\s]+(/\S+)", message.get_content())
+        assert found, message.get_content()
+        return found.group(1)
+
+
+@pytest.fixture(scope="session")
+def _smtp_server():
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield mailbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(app, _smtp_server, monkeypatch):
+    """Mail of this test, sent by the app through the loopback SMTP server."""
+    box, port = _smtp_server
+    box.messages.clear()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    return box

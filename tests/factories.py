@@ -6,6 +6,7 @@ import itertools
 from datetime import date
 
 from app.accounts.models import User
+from app.dbtypes import utcnow
 from app.extensions import db
 from app.matches.models import Match
 from app.opportunities.models import Opportunity
@@ -42,7 +43,13 @@ def make_user(role=Role.APPLICANT, **fields) -> User:
     n = next(_serial)
     if role == Role.RECRUITER and "zone" not in fields and "zone_id" not in fields:
         fields["zone"] = make_zone()
-    user = User(**{"email": f"user{n}@test.example", "display_name": f"User {n}", "role": role} | fields)
+    defaults = {
+        "email": f"user{n}@test.example",
+        "display_name": f"User {n}",
+        "role": role,
+        "email_verified_at": utcnow(),
+    }
+    user = User(**defaults | fields)
     user.set_password(PASSWORD)
     return _add(user)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -17,6 +18,13 @@ from app.workflow import Role
 UNUSABLE_PASSWORD = "!"  # never the output of a password hash function
 
 
+class ApplicantKind(StrEnum):
+    """What an applicant registered as: their application is a profile or an institution."""
+
+    PROFESSIONAL = "professional"
+    INSTITUTION = "institution"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -26,6 +34,9 @@ class User(UserMixin, db.Model):
     display_name: so.Mapped[str] = so.mapped_column(sa.String(120))
     locale: so.Mapped[str | None] = so.mapped_column(sa.String(16))
     role: so.Mapped[Role] = so.mapped_column(enum_type(Role, "user_role"))
+    applicant_kind: so.Mapped[ApplicantKind | None] = so.mapped_column(
+        enum_type(ApplicantKind, "applicant_kind")
+    )
     zone_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("zones.id", ondelete="RESTRICT"), index=True
     )
@@ -68,3 +79,18 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
+
+
+class LoginAttempt(db.Model):
+    """One sign-in attempt, kept for rate limiting per account and per address."""
+
+    __tablename__ = "login_attempts"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
+    remote_addr: so.Mapped[str | None] = so.mapped_column(sa.String(45), index=True)
+    succeeded: so.Mapped[bool] = so.mapped_column(default=False)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"<LoginAttempt {self.email} {self.succeeded}>"

@@ -42,24 +42,44 @@ def _write(path, rows):
 
 
 def test_command_prints_table_per_language_and_predictions(tmp_path, capsys):
-    _write(tmp_path / "c.jsonl", [
-        {"id": "d1", "text": "semiconductor lithography patent attorney", "lang": "en"},
-        {"id": "d2", "text": "trademark squatting disputes Vietnam", "lang": "en"},
-        {"id": "d3", "text": "patent valuation pledge financing", "lang": "en"},
-    ])
-    _write(tmp_path / "q.jsonl", [
-        {"id": "q1", "text": "lithography patent attorney", "lang": "en"},
-        {"id": "q2", "text": "trademark squatting Vietnam", "lang": "fr"},
-    ])
-    _write(tmp_path / "r.jsonl", [
-        {"query_id": "q1", "doc_id": "d1", "relevance": 2},
-        {"query_id": "q2", "doc_id": "d2", "relevance": 2},
-    ])
-    code = main([
-        "--corpus", str(tmp_path / "c.jsonl"), "--queries", str(tmp_path / "q.jsonl"),
-        "--qrels", str(tmp_path / "r.jsonl"), "--encoder", "fake", "--cache", str(tmp_path / "cache.sqlite"),
-        "--predictions-out", str(tmp_path / "p.jsonl"),
-    ])
+    _write(
+        tmp_path / "c.jsonl",
+        [
+            {"id": "d1", "text": "semiconductor lithography patent attorney", "lang": "en"},
+            {"id": "d2", "text": "trademark squatting disputes Vietnam", "lang": "en"},
+            {"id": "d3", "text": "patent valuation pledge financing", "lang": "en"},
+        ],
+    )
+    _write(
+        tmp_path / "q.jsonl",
+        [
+            {"id": "q1", "text": "lithography patent attorney", "lang": "en"},
+            {"id": "q2", "text": "trademark squatting Vietnam", "lang": "fr"},
+        ],
+    )
+    _write(
+        tmp_path / "r.jsonl",
+        [
+            {"query_id": "q1", "doc_id": "d1", "relevance": 2},
+            {"query_id": "q2", "doc_id": "d2", "relevance": 2},
+        ],
+    )
+    code = main(
+        [
+            "--corpus",
+            str(tmp_path / "c.jsonl"),
+            "--queries",
+            str(tmp_path / "q.jsonl"),
+            "--qrels",
+            str(tmp_path / "r.jsonl"),
+            "--encoder",
+            "fake",
+            "--cache",
+            str(tmp_path / "cache.sqlite"),
+            "--predictions-out",
+            str(tmp_path / "p.jsonl"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "R@1" in out and "nDCG@10" in out
