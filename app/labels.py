@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app import taxonomy as t
-from app.workflow import ROLE_TITLES, STATUS_TITLES
+from app.workflow import REVIEW_REASON_TITLES, ROLE_TITLES, STATUS_TITLES
 
 TITLES = {
     "service": t.SERVICE_TITLES,
@@ -20,6 +20,7 @@ TITLES = {
     "zone_level": t.ZONE_LEVEL_TITLES,
     "status": STATUS_TITLES,
     "role": ROLE_TITLES,
+    "review_reason": REVIEW_REASON_TITLES,
 }
 
 

@@ -85,3 +85,12 @@ def switch_locale_url(code: str) -> str:
     args = request.args.to_dict(flat=False)
     args[LOCALE_PARAM] = [code]
     return request.path + "?" + urlencode(args, doseq=True)
+
+
+def sorted_countries() -> list[tuple[str, str]]:
+    """(code, name) of every country, named and sorted for the reader (pickers)."""
+    from app.collation import sort_key
+
+    locale = current_locale()
+    pairs = [(code, name) for code, name in locale.territories.items() if len(code) == 2 and code.isalpha()]
+    return sorted(pairs, key=lambda pair: sort_key(pair[1], locale))

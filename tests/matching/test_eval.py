@@ -82,7 +82,8 @@ def test_command_prints_table_per_language_and_predictions(tmp_path, capsys):
     )
     out = capsys.readouterr().out
     assert code == 0
-    assert "R@1" in out and "nDCG@10" in out
+    assert "R@1" in out
+    assert "nDCG@10" in out
     rows = {line.split()[0]: line.split() for line in out.splitlines()[2:]}
     assert set(rows) == {"all", "en", "fr"}
     assert rows["all"][2] == "1.000"  # both queries find their document first
