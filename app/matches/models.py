@@ -45,7 +45,12 @@ class Match(db.Model):
     profile = so.relationship("ProfessionalProfile")
     institution = so.relationship("Institution")
     opportunity = so.relationship("Opportunity")
-    invitations = so.relationship("Invitation", back_populates="match", cascade="all, delete-orphan")
+    invitations = so.relationship(
+        "Invitation", back_populates="match", cascade="all, delete-orphan", order_by="Invitation.id"
+    )
+    notes = so.relationship(
+        "MatchNote", back_populates="match", cascade="all, delete-orphan", order_by="MatchNote.id"
+    )
 
     __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012
     __table_args__ = (
@@ -91,6 +96,94 @@ class Invitation(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     match = so.relationship("Match", back_populates="invitations")
+    sender = so.relationship("User")
 
     def __repr__(self) -> str:
         return f"<Invitation {self.id} {self.kind} {self.status}>"
+
+
+class MatchNote(db.Model):
+    """A recruiter's note on a candidate in a need's pipeline; notes are kept, never edited.
+
+    ``Match.note`` holds one text; the pipeline needs several notes, each with its author and time.
+    """
+
+    __tablename__ = "match_notes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    match_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("matches.id", ondelete="CASCADE"), index=True)
+    author_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    match = so.relationship("Match", back_populates="notes")
+    author = so.relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<MatchNote {self.id} match={self.match_id}>"
+
+
+class CandidateKind(StrEnum):
+    """What a saved search looks for (the matcher's record kinds, needs excepted)."""
+
+    PROFESSIONAL = "professional"
+    INSTITUTION = "institution"
+    OPPORTUNITY = "opportunity"
+
+
+class SavedSearch(db.Model):
+    """A recruiter's standing search: a followed need, or a free-text query, with its filters.
+
+    When a candidate of ``kind`` is approved (or an opportunity opens) and scores at least
+    ``threshold`` for it, the recruiter gets an Alert.
+    """
+
+    __tablename__ = "saved_searches"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    recruiter_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    need_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("zone_needs.id", ondelete="CASCADE"), index=True
+    )
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    query_text: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    kind: so.Mapped[CandidateKind] = so.mapped_column(enum_type(CandidateKind, "candidate_kind"), index=True)
+    filters: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    threshold: so.Mapped[int] = so.mapped_column(default=60)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    recruiter = so.relationship("User")
+    need = so.relationship("ZoneNeed")
+    alerts = so.relationship("Alert", back_populates="saved_search", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        sa.CheckConstraint("threshold >= 0 AND threshold <= 100", name="threshold_range"),
+        sa.CheckConstraint("need_id IS NOT NULL OR query_text IS NOT NULL", name="need_or_text"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<SavedSearch {self.id} {self.kind} need={self.need_id}>"
+
+
+class Alert(db.Model):
+    """A newly approved candidate that scored above a saved search's threshold."""
+
+    __tablename__ = "alerts"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    recruiter_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    saved_search_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("saved_searches.id", ondelete="CASCADE"), index=True
+    )
+    target_kind: so.Mapped[CandidateKind] = so.mapped_column(enum_type(CandidateKind, "candidate_kind"))
+    target_id: so.Mapped[int]
+    score: so.Mapped[int]
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    read_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    saved_search = so.relationship("SavedSearch", back_populates="alerts")
+
+    __table_args__ = (sa.UniqueConstraint("saved_search_id", "target_kind", "target_id"),)
+
+    def __repr__(self) -> str:
+        return f"<Alert {self.id} {self.target_kind}:{self.target_id} {self.score}>"
