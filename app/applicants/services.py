@@ -13,7 +13,7 @@ from app.errors import DomainError, PermissionDeniedError
 from app.extensions import db
 from app.matches.models import Invitation, InvitationStatus, Match
 from app.opportunities.models import Opportunity
-from app.profiles.models import Institution, ProfessionalProfile
+from app.profiles.models import ProfessionalProfile
 from app.workflow import INSTITUTION_WORKFLOW, MATCH_WORKFLOW, ApplicationStatus, MatchStage
 
 MAX_ANSWER_CHARS = 2000
@@ -62,8 +62,10 @@ def get_own_invitation(user: User, invitation_id: int) -> Invitation:
 
 
 def answer_invitation(user: User, invitation: Invitation, *, accept: bool, message: str) -> Invitation:
-    """Accept or decline; the match moves to accepted or declined, and the recruiter may then see
-    the candidate's contact details (accepted only)."""
+    """Accept or decline the invitation, moving its match to accepted or declined.
+
+    After an acceptance the recruiter may see the candidate's contact details.
+    """
     if invitation.status != InvitationStatus.PENDING:
         raise DomainError(_l("You have answered this invitation already."))
     if len(message) > MAX_ANSWER_CHARS:

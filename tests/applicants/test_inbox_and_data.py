@@ -6,10 +6,9 @@ import json
 
 import sqlalchemy as sa
 
-from app.extensions import db
-
 from app.accounts.models import LoginAttempt, User
 from app.audit.models import AuditEvent
+from app.extensions import db
 from app.matches.engine import ensure_loaded
 from app.matches.models import Invitation, InvitationStatus, Match
 from app.matches.services import search_text
