@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from matching.types import Filters, Reason, Record, Requirements
+from matching.types import Attributes, Filters, Reason, Record, Requirements
 
 # Location fit: working where the need is, or willing to move there, beats neither.
 LOCATION_SAME, LOCATION_RELOCATE, LOCATION_ELSEWHERE = 1.0, 0.7, 0.3
@@ -121,3 +121,17 @@ class AttributeTable:
                 parts.append(LOCATION_ELSEWHERE)
                 reasons.append(Reason("based_elsewhere", {"country": a.country}))
         return (float(np.mean(parts)) if parts else None), reasons
+
+
+def unmet_requirements(requirements: Requirements, attributes: Attributes) -> list[str]:
+    """The hard requirements one record fails (same codes as ``AttributeTable.requirement_masks``)."""
+    unmet = [
+        f"language:{code}"
+        for code, rank in sorted(requirements.languages.items())
+        if attributes.languages.get(code, 0) < rank
+    ]
+    if requirements.qualifications and not requirements.qualifications & attributes.qualifications:
+        unmet.append("qualification")
+    if requirements.min_experience and (attributes.years_experience or 0) < requirements.min_experience:
+        unmet.append("experience")
+    return unmet

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -11,12 +13,75 @@ from app.audit.services import record_event
 from app.dbtypes import utcnow
 from app.errors import DomainError, PermissionDeniedError
 from app.extensions import db
+from app.matches.documents import CANDIDATE_KINDS, query_for_need, record_of
+from app.matches.engine import ensure_loaded
 from app.matches.models import Invitation, InvitationStatus, Match
 from app.opportunities.models import Opportunity
-from app.profiles.models import ProfessionalProfile
+from app.profiles.models import Institution, ProfessionalProfile
 from app.workflow import INSTITUTION_WORKFLOW, MATCH_WORKFLOW, ApplicationStatus, MatchStage
+from app.zones.models import ZoneNeed
+from matching.attributes import unmet_requirements
+from matching.types import Filters, Hit, Query, Requirements
 
 MAX_ANSWER_CHARS = 2000
+NEED_POOL = 50  # needs fetched before those whose hard requirements the applicant fails are dropped
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    item: ZoneNeed | Opportunity
+    hit: Hit
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    needs: list[Recommendation]
+    opportunities: list[Recommendation]
+
+
+def approved_application(user: User) -> ProfessionalProfile | Institution | None:
+    profile = db.session.scalar(sa.select(ProfessionalProfile).where(ProfessionalProfile.user_id == user.id))
+    for application in (profile, user.institution):
+        if application is not None and application.status == ApplicationStatus.APPROVED:
+            return application
+    return None
+
+
+def recommend(user: User, k: int = 10) -> Recommendations | None:
+    """Open zone needs and opportunities that fit the user's approved application, best first.
+
+    Needs whose hard requirements (languages, qualifications, experience) the applicant does not
+    meet are left out. Returns None when the user has no approved application.
+    """
+    application = approved_application(user)
+    if application is None:
+        return None
+    record = record_of(application)
+    query = Query(
+        record.text,
+        record.lang,
+        Requirements(services=record.attributes.services, fields=record.attributes.fields),
+    )
+    needs = []
+    for hit in ensure_loaded("need").search("need", query, NEED_POOL).hits:
+        need = db.session.get(ZoneNeed, hit.id)
+        if record.kind in CANDIDATE_KINDS[need.kind] and not unmet_requirements(
+            query_for_need(need, record.kind).requirements, record.attributes
+        ):
+            needs.append(Recommendation(need, hit))
+    own = frozenset(o.id for o in _owned_opportunities(application))
+    found = ensure_loaded("opportunity").search(
+        "opportunity", Query(query.text, query.lang, query.requirements, Filters(exclude_ids=own)), k
+    )
+    opportunities = [Recommendation(db.session.get(Opportunity, hit.id), hit) for hit in found.hits]
+    return Recommendations(needs[:k], opportunities)
+
+
+def _owned_opportunities(application) -> list[Opportunity]:
+    column = (
+        Opportunity.profile_id if isinstance(application, ProfessionalProfile) else Opportunity.institution_id
+    )
+    return list(db.session.scalars(sa.select(Opportunity).where(column == application.id)))
 
 
 def _candidate_condition(user: User):

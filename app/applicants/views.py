@@ -15,9 +15,18 @@ from app.dbtypes import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.mail import send_mail
+from app.matches.reasons import describe
 from app.workflow import Role
 
 bp = Blueprint("applicants", __name__, url_prefix="/me")
+
+
+@bp.route("/for-you")
+@role_required(Role.APPLICANT)
+def for_you():
+    return render_template(
+        "applicants/for_you.html", found=services.recommend(current_user), describe=describe
+    )
 
 
 @bp.route("/invitations")

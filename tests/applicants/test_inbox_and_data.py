@@ -148,3 +148,41 @@ def test_data_pages_are_for_applicants_only(login_as):
     client, _user = login_as(Role.RECRUITER)
     for path in ("/me/invitations", "/me/data", "/me/data/export"):
         assert client.get(path).status_code == 403
+
+
+def test_for_you_waits_for_approval(login_as, db):
+    client, user = login_as(Role.APPLICANT)
+    make_profile(user=user, status=ApplicationStatus.SUBMITTED)
+    db.session.commit()
+    page = client.get("/me/for-you").get_data(as_text=True)
+    assert "Once your application is approved" in page
+
+
+def test_for_you_ranks_fitting_needs_and_drops_unmet_requirements(login_as, db, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MATCHING_INDEX_DIR", tmp_path / "index")
+    client, user = login_as(Role.APPLICANT)
+    make_profile(
+        user=user,
+        status=ApplicationStatus.APPROVED,
+        summary="Patent valuation for pledge financing",
+        languages=[{"code": "en", "level": "C2"}],
+        services=["appraisal_valuation"],
+        years_experience=6,
+    )
+    fitting = make_need(
+        title="Valuation of patents for pledge loans",
+        description="Patent valuation, pledge financing",
+        services=["appraisal_valuation"],
+    )
+    make_need(
+        title="Valuation expert speaking Japanese",
+        description="Patent valuation pledge financing",
+        required_languages=[{"code": "ja", "level": "B2"}],
+    )
+    make_need(title="Trademark squatting in Vietnam", description="Trademark disputes in Vietnam")
+    db.session.commit()
+    page = client.get("/me/for-you").get_data(as_text=True)
+    app.extensions.pop("ipbridge.matcher", None)
+    assert page.index(fitting.title) < page.index("Trademark squatting in Vietnam")
+    assert "Valuation expert speaking Japanese" not in page
+    assert "Offers the services asked for: Appraisal and valuation." in page

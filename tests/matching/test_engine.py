@@ -256,3 +256,21 @@ def test_index_upsert_remove_and_filter(index_type, tmp_path):
     assert found[0] == 1005
     loaded.upsert([2000], vectors[8:9])  # a memory-mapped index still takes changes
     assert loaded.search(vectors[8], 1)[1][0] in (2000, 1008)
+
+
+def test_unmet_requirements_agree_with_the_search_filter(make_matcher):
+    from matching.attributes import unmet_requirements
+
+    requirements = Requirements(
+        languages={"ja": 4}, qualifications=frozenset({"jp_benrishi"}), min_experience=10
+    )
+    matcher = make_matcher(CORPUS)
+    found = {
+        hit.id for hit in matcher.search("professional", Query("patent", requirements=requirements), 10).hits
+    }
+    assert found == {r.id for r in CORPUS if not unmet_requirements(requirements, r.attributes)} == {1}
+    assert unmet_requirements(requirements, CORPUS[4].attributes) == [
+        "language:ja",
+        "qualification",
+        "experience",
+    ]
