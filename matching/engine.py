@@ -251,19 +251,23 @@ class Matcher:
     def _rerank(self, state: _KindState, query: Query, query_vector, similarities, ids) -> list[tuple]:
         s = self.settings
         semantic = self._calibrate(state, query_vector, similarities)
-        lexical = 1.0 - np.exp(-state.lexical.scores(query.text, ids) / s.lexical_scale)
+        lexical = None
+        if s.weight_lexical > 0:
+            lexical = 1.0 - np.exp(-state.lexical.scores(query.text, ids) / s.lexical_scale)
         rows = state.table.rows_of(ids)
         ranked = []
         for position, row in enumerate(rows):
             structured, reasons = state.table.structured_fit(int(row), query.requirements)
-            weighted = [(s.weight_semantic, semantic[position]), (s.weight_lexical, lexical[position])]
+            components = {"semantic": float(semantic[position])}
+            weighted = [(s.weight_semantic, components["semantic"])]
+            if lexical is not None:
+                components["lexical"] = float(lexical[position])
+                weighted.append((s.weight_lexical, components["lexical"]))
             if structured is not None:
+                components["structured"] = structured
                 weighted.append((s.weight_structured, structured))
             total_weight = sum(w for w, _v in weighted) or 1.0
             score = sum(w * v for w, v in weighted) / total_weight
-            components = {"semantic": float(semantic[position]), "lexical": float(lexical[position])}
-            if structured is not None:
-                components["structured"] = structured
             ranked.append((int(ids[position]), score, components, reasons))
         ranked.sort(key=lambda item: -item[1])
         return ranked
@@ -289,7 +293,7 @@ class Matcher:
         if components["semantic"] >= 0.5:
             reasons.insert(0, Reason("similar_text", {"strength": round(components["semantic"] * 100)}))
         shared = sorted(set(tokens(query.text)) & set(tokens(record.text)), key=lambda t: (-len(t), t))[:5]
-        if components["lexical"] > 0 and shared:
+        if components.get("lexical", 0) > 0 and shared:
             reasons.append(Reason("shared_terms", {"terms": shared}))
         sentence = self._best_sentence(record, query_vector)
         return Hit(

@@ -142,14 +142,13 @@ def evaluate(
     return {lang: (len(rows), mean(rows)) for lang, rows in sorted(per_language.items())}
 
 
+#: Weight of each part when it is switched on (the app's defaults leave lexical off).
+PART_WEIGHTS = {"semantic": 0.6, "lexical": 0.1, "structured": 0.3}
+
+
 def settings_for(parts: set[str]) -> MatcherSettings:
-    base = MatcherSettings()
-    return replace(
-        base,
-        weight_semantic=base.weight_semantic if "semantic" in parts else 0.0,
-        weight_lexical=base.weight_lexical if "lexical" in parts else 0.0,
-        weight_structured=base.weight_structured if "structured" in parts else 0.0,
-    )
+    weights = {f"weight_{part}": PART_WEIGHTS[part] if part in parts else 0.0 for part in PARTS}
+    return replace(MatcherSettings(), **weights)
 
 
 def format_table(results: dict[str, tuple[int, Scores]], k: int) -> str:

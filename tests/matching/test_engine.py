@@ -112,7 +112,8 @@ def test_filters_narrow_by_service_field_and_qualification(make_matcher):
 def test_explanation_has_components_reasons_and_best_sentence(make_matcher):
     body = "I studied physics in Kyoto. I draft patents on EUV lithography and etching. I enjoy hiking."
     matcher = make_matcher(
-        [
+        weight_lexical=0.1,
+        records=[
             record(
                 1,
                 body,
@@ -122,7 +123,7 @@ def test_explanation_has_components_reasons_and_best_sentence(make_matcher):
                 years_experience=9,
                 country="JP",
             )
-        ]
+        ],
     )
     query = Query(
         "lithography etching patents",
@@ -274,3 +275,9 @@ def test_unmet_requirements_agree_with_the_search_filter(make_matcher):
         "qualification",
         "experience",
     ]
+
+
+def test_lexical_evidence_is_off_by_default(make_matcher):
+    hit = make_matcher(CORPUS).search("professional", Query("semiconductor lithography")).hits[0]
+    assert "lexical" not in hit.components
+    assert "shared_terms" not in {reason.code for reason in hit.reasons}
