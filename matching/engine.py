@@ -60,6 +60,8 @@ class Matcher:
         cache: Embeddings by (model, text hash); unchanged texts are never encoded again.
         index_dir: Where each kind's index is saved (``<index_dir>/<kind>/``); None keeps them in memory.
         settings: Weights and thresholds.
+        explain: Quote each result's best sentence (sentences are encoded when records are indexed);
+            evaluation runs turn it off, as they only need the ranking.
     """
 
     def __init__(
@@ -68,11 +70,13 @@ class Matcher:
         cache: EmbeddingCache,
         index_dir: Path | None = None,
         settings: MatcherSettings | None = None,
+        explain: bool = True,
     ) -> None:
         self.encoder = encoder
         self.cache = cache
         self.index_dir = Path(index_dir) if index_dir else None
         self.settings = settings or MatcherSettings()
+        self.explain = explain
         self._kinds: dict[str, _KindState] = {}
         self._stamps: dict[str, int | None] = {}  # manifest mtime of each kind's saved index
         self._lock = threading.RLock()
@@ -96,7 +100,8 @@ class Matcher:
         if index is None:
             logger.warning("rebuilding %s index from %d records: %s", kind, len(records), why)
             index = self._build(kind, records, wanted, progress)
-            self.warm_sentences(records)
+            if self.explain:
+                self.warm_sentences(records)
         with self._lock:
             self._kinds[kind] = self._state(records, index)
             self._stamps[kind] = self._saved_stamp(kind)
@@ -185,7 +190,8 @@ class Matcher:
                 state.index.upsert([r.id for r in changed], self._encode_records(changed))
                 merged = state.records | {r.id: r for r in changed}
                 self._replace_state(kind, state, merged)
-            self.warm_sentences(records)
+            if self.explain:
+                self.warm_sentences(records)
 
     def remove(self, kind: str, ids: Iterable[int]) -> None:
         """Take records out (withdrawn, suspended, deleted); unknown ids are ignored."""
@@ -295,7 +301,7 @@ class Matcher:
         shared = sorted(set(tokens(query.text)) & set(tokens(record.text)), key=lambda t: (-len(t), t))[:5]
         if components.get("lexical", 0) > 0 and shared:
             reasons.append(Reason("shared_terms", {"terms": shared}))
-        sentence = self._best_sentence(record, query_vector)
+        sentence = self._best_sentence(record, query_vector) if self.explain else None
         return Hit(
             id=record_id,
             kind=record.kind,

@@ -180,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         EmbeddingCache(args.cache),
         index_dir=None,
         settings=settings_for(parts),
+        explain=False,
     )
     predictions: list[dict] = []
     started = time.perf_counter()
