@@ -39,8 +39,8 @@ def test_chinese_need_finds_the_english_profile(real_matcher):
             ),
             record(
                 2,
-                "European patent attorney drafting semiconductor lithography and etching patents for Japanese "
-                "equipment makers.",
+                "European patent attorney drafting semiconductor lithography and etching patents for "
+                "Japanese equipment makers.",
             ),
             record(3, "Valuation of patent portfolios for bank pledge financing and IP-backed loans."),
             record(
@@ -53,8 +53,10 @@ def test_chinese_need_finds_the_english_profile(real_matcher):
 
 
 def test_development_set_stays_above_its_floor(default_encoder, tmp_path):
-    """The default configuration measured 0.893 nDCG@10 and 0.953 recall@10 (README); a drop below
-    the floors means a change made matching worse."""
+    """The default configuration measured 0.893 nDCG@10 and 0.953 recall@10 (README).
+
+    A drop below the floors means a change made matching worse.
+    """
     matcher = Matcher(
         default_encoder,
         EmbeddingCache(tmp_path / "cache.sqlite"),
