@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -143,6 +147,56 @@ def _print_hits(result) -> None:
             click.echo(f"      “{hit.best_sentence}” ({hit.best_sentence_lang})")
 
 
+translate_cli = AppGroup("translate", help="Interface translations (pybabel over i18n/).")
+ROOT = Path(__file__).resolve().parent.parent
+I18N = ROOT / "i18n"
+POT = I18N / "messages.pot"
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT, check=True)
+
+
+@translate_cli.command("extract")
+def translate_extract() -> None:
+    """Collect every marked string of app/ into i18n/messages.pot."""
+    _pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "IPBridge",
+        "-o",
+        str(POT),
+        "app",
+    )
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract, then merge the new strings into every catalog."""
+    translate_extract()
+    _pybabel("update", "-i", str(POT), "-d", str(I18N), "--no-fuzzy-matching", "--ignore-obsolete")
+
+
+@translate_cli.command("init")
+@click.argument("locale")
+def translate_init(locale: str) -> None:
+    """Start the catalog of a new interface language."""
+    _pybabel("init", "-i", str(POT), "-d", str(I18N), "-l", locale)
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogs (.mo files are build output, not committed)."""
+    _pybabel("compile", "-d", str(I18N), "--statistics")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(matching_cli)
+    app.cli.add_command(translate_cli)
