@@ -57,12 +57,27 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.applicants.views import bp as applicants_bp
+    from app.institutions.views import bp as institutions_bp
     from app.main.views import bp as main_bp
+    from app.matches.views import bp as matches_bp
+    from app.opportunities.views import bp as opportunities_bp
     from app.profiles.views import bp as profiles_bp
+    from app.supervision.admin_views import bp as admin_bp
     from app.supervision.views import bp as supervision_bp
     from app.zones.views import bp as zones_bp
 
-    for blueprint in (main_bp, accounts_bp, profiles_bp, applicants_bp, zones_bp, supervision_bp):
+    for blueprint in (
+        main_bp,
+        accounts_bp,
+        profiles_bp,
+        applicants_bp,
+        institutions_bp,
+        opportunities_bp,
+        zones_bp,
+        matches_bp,
+        supervision_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -196,7 +196,26 @@ def translate_compile() -> None:
     _pybabel("compile", "-d", str(I18N), "--statistics")
 
 
+opportunities_cli = AppGroup("opportunities", help="Service-trade opportunities.")
+
+
+@opportunities_cli.command("expire")
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day to expire for (default: today, UTC)."
+)
+def opportunities_expire(today) -> None:
+    """Move open opportunities whose deadline has passed to "expired" (run daily)."""
+    from app.dbtypes import utcnow
+    from app.opportunities.services import expire_overdue
+
+    day = today.date() if today else utcnow().date()
+    count = expire_overdue(day)
+    db.session.commit()
+    click.echo(f"Expired: {count} (open opportunities with a deadline before {day.isoformat()})")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(matching_cli)
+    app.cli.add_command(opportunities_cli)
     app.cli.add_command(translate_cli)

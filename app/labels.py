@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from app import taxonomy as t
-from app.workflow import REVIEW_REASON_TITLES, ROLE_TITLES, STATUS_TITLES
+from app.supervision.models import REVIEW_REASON_TITLES
+from app.workflow import ROLE_TITLES, STATUS_TITLES
 
 TITLES = {
     "service": t.SERVICE_TITLES,

@@ -91,17 +91,6 @@ STATUS_TITLES = {
 }
 
 
-#: Why an officer rejected (or suspended) an application, shown to the applicant in their language.
-REVIEW_REASON_TITLES = {
-    "incomplete": _l("The application is incomplete"),
-    "qualification_unverifiable": _l("A qualification could not be verified"),
-    "blacklisted": _l("The provider is on the list of barred agencies"),
-    "duplicate": _l("The same person or institution has applied already"),
-    "out_of_scope": _l("The profile does not fit the zones' needs"),
-    "other": _l("Another reason, explained in the comment"),
-}
-
-
 @dataclass(frozen=True)
 class Transition:
     source: str

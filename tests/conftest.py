@@ -198,3 +198,22 @@ def mailbox(app, _smtp_server, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", port)
     return box
+
+
+@pytest.fixture(scope="session")
+def e5_model_dir(tmp_path_factory):
+    """A models folder shared by the session's slow tests, so e5-small is built into it once.
+
+    Use it with ``monkeypatch.setitem(app.config, "MATCHING_MODEL_DIR", e5_model_dir)`` and
+    ``MATCHING_ENCODER`` set to ``"e5-small"``.
+    """
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture
+def isolated_matcher(app, tmp_path, monkeypatch):
+    """The shared app with a matcher and index folder of this test only (searches, alerts)."""
+    monkeypatch.setitem(app.config, "MATCHING_INDEX_DIR", tmp_path / "index")
+    app.extensions.pop("ipbridge.matcher", None)
+    yield app
+    app.extensions.pop("ipbridge.matcher", None)

@@ -184,7 +184,3 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User | N
     user.last_login_at = utcnow()
     return user
 
-
-def list_users(page: int, per_page: int = 50):
-    query = sa.select(User).order_by(User.role, User.email)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)

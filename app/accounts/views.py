@@ -1,4 +1,7 @@
-"""Registration, email verification, password reset, sign-in and sign-out, user list."""
+"""Registration, email verification, password reset, sign-in and sign-out.
+
+The administrators' user list lives with the other administration pages (``app/supervision/admin_views.py``).
+"""
 
 from __future__ import annotations
 
@@ -167,10 +170,3 @@ def reset(token: str):
 @public
 def privacy():
     return render_template("accounts/privacy.html", version=services.PRIVACY_NOTICE_VERSION)
-
-
-@bp.route("/admin/users")
-@role_required(Role.ADMIN)
-def users():
-    page = request.args.get("page", 1, type=int)
-    return render_template("accounts/users.html", users=services.list_users(page))
