@@ -87,10 +87,18 @@ def switch_locale_url(code: str) -> str:
     return request.path + "?" + urlencode(args, doseq=True)
 
 
+#: CLDR territory codes that are not countries.
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
+
+
 def sorted_countries() -> list[tuple[str, str]]:
     """(code, name) of every country, named and sorted for the reader (pickers)."""
     from app.collation import sort_key
 
     locale = current_locale()
-    pairs = [(code, name) for code, name in locale.territories.items() if len(code) == 2 and code.isalpha()]
+    pairs = [
+        (code, name)
+        for code, name in locale.territories.items()
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    ]
     return sorted(pairs, key=lambda pair: sort_key(pair[1], locale))

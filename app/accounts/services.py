@@ -183,4 +183,3 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User | N
         return None
     user.last_login_at = utcnow()
     return user
-

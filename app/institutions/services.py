@@ -23,7 +23,8 @@ from app.dbtypes import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.profiles.models import Institution
-from app.profiles.services import EDITABLE, Section, detect_language, get_profile_of
+from app.profiles.services import EDITABLE, Section, get_profile_of
+from app.textlang import resolve_language
 from app.workflow import INSTITUTION_WORKFLOW, ApplicationStatus, Role
 from app.zones.models import Zone
 
@@ -99,9 +100,7 @@ def _create_institution(user: User) -> Institution:
     return institution
 
 
-def save_section(
-    user: User, section: str, values: dict, *, allowed_languages: tuple[str, ...]
-) -> Institution:
+def save_section(user: User, section: str, values: dict) -> Institution:
     """Save one section of the user's institution as it is (a draft may be incomplete).
 
     The first save of the "organisation" section creates the institution and makes the user its
@@ -121,8 +120,8 @@ def save_section(
     values = dict(values)
     if "target_zones" in values:
         institution.target_zones = _zones(values.pop("target_zones"))
-    if values.get("lang") == "auto":
-        values["lang"] = detect_language(values.get("description", ""), allowed_languages)
+    if "lang" in values:
+        values["lang"] = resolve_language(values["lang"], values.get("description", ""))
     for name, value in values.items():
         setattr(institution, name, value)
     db.session.flush()

@@ -13,10 +13,11 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import choices
 from app.institutions import forms, services
-from app.locale import current_locale, language_name, locale_name, sorted_countries, supported_locales
+from app.locale import current_locale, locale_name, sorted_countries, supported_locales
 from app.mail import send_mail
-from app.profiles.forms import TEXT_LANGUAGES, ConfirmForm, summary_language_choices
+from app.profiles.forms import ConfirmForm
 from app.profiles.models import Institution
+from app.textlang import language_choices
 from app.workflow import Role
 
 bp = Blueprint("institutions", __name__, url_prefix="/me/institution")
@@ -63,7 +64,7 @@ def _prepare(form, section: str) -> None:
         form.jurisdictions.choices = forms.jurisdiction_choices()
         form.languages.choices = forms.iso_language_choices()
     elif section == "description":
-        form.lang.choices = summary_language_choices(language_name)
+        form.lang.choices = language_choices(detect=True)
     elif section == "zones":
         locale = str(current_locale())
         form.target_zones.choices = choices((zone.id, zone.name_in(locale)) for zone in services.list_zones())
@@ -125,9 +126,7 @@ def edit(section: str):
     _prepare(form, section)
     if form.validate_on_submit():
         try:
-            services.save_section(
-                current_user, section, _values(form, section), allowed_languages=TEXT_LANGUAGES
-            )
+            services.save_section(current_user, section, _values(form, section))
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "error")

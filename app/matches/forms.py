@@ -9,10 +9,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app import taxonomy as t
 from app.forms import choices
-from app.locale import current_locale
+from app.locale import sorted_countries
 from app.matches.services import BOARD_MOVES, MAX_MESSAGE, MAX_NOTE, SORTS
+from app.textlang import TEXT_LANGUAGES
 from app.workflow import STATUS_TITLES
-from app.zones.forms import WORKING_LANGUAGES
 from matching.types import Filters
 
 KIND_TITLES = {
@@ -32,21 +32,6 @@ ANY = ""
 
 def _any(pairs) -> list:
     return choices([(ANY, _l("Any")), *pairs])
-
-
-#: CLDR territory codes that are not countries.
-NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
-
-
-def country_pairs() -> list[tuple[str, str]]:
-    """(code, name) of every country, in the reader's language and alphabetical order."""
-    territories = current_locale().territories
-    pairs = [
-        (code, name)
-        for code, name in territories.items()
-        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
-    ]
-    return sorted(pairs, key=lambda pair: pair[1].casefold())
 
 
 class FilterFields(FlaskForm):
@@ -73,8 +58,8 @@ class FilterFields(FlaskForm):
         self.kind.choices = choices((kind, KIND_TITLES[kind]) for kind in kinds)
         if self.kind.data not in kinds:
             self.kind.data = kinds[0]
-        self.country.choices = _any(country_pairs())
-        self.language.choices = _any((code, language_name(code)) for code in WORKING_LANGUAGES)
+        self.country.choices = _any(sorted_countries())
+        self.language.choices = _any((code, language_name(code)) for code in TEXT_LANGUAGES)
 
     def filters(self) -> Filters:
         def one(value) -> frozenset[str]:

@@ -20,7 +20,8 @@ from app.errors import DomainError, PermissionDeniedError
 from app.extensions import db
 from app.opportunities.models import Opportunity
 from app.profiles.models import Institution, ProfessionalProfile
-from app.profiles.services import detect_language, get_profile_of
+from app.profiles.services import get_profile_of
+from app.textlang import resolve_language
 from app.workflow import OPPORTUNITY_WORKFLOW, ApplicationStatus, OpportunityStatus
 
 MAX_TITLE = 200
@@ -112,8 +113,6 @@ def save_opportunity(
     values: dict,
     today: date,
     opportunity: Opportunity | None = None,
-    *,
-    allowed_languages: tuple[str, ...],
 ) -> Opportunity:
     """Create an opportunity (a draft) for the user's profile or institution, or change one of theirs.
 
@@ -129,8 +128,7 @@ def save_opportunity(
     if opportunity is not None and opportunity.status not in EDITABLE:
         raise DomainError(_l("An expired opportunity cannot be changed; post a new one."))
     values = dict(values)
-    if values.get("lang") == "auto":
-        values["lang"] = detect_language(f"{values['title']}\n{values['description']}", allowed_languages)
+    values["lang"] = resolve_language(values["lang"], f"{values['title']}\n{values['description']}")
     created = opportunity is None
     if created:
         owner = {"institution": poster} if isinstance(poster, Institution) else {"profile": poster}

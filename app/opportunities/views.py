@@ -12,10 +12,10 @@ from app.errors import DomainError, PermissionDeniedError
 from app.extensions import db
 from app.forms import choices, enum_choices
 from app.institutions.forms import jurisdiction_choices, jurisdiction_name
-from app.locale import language_name
 from app.opportunities import forms, services
-from app.profiles.forms import TEXT_LANGUAGES, ConfirmForm, summary_language_choices
+from app.profiles.forms import ConfirmForm
 from app.taxonomy import SERVICE_TITLES, Service
+from app.textlang import language_choices
 from app.workflow import Role
 
 bp = Blueprint("opportunities", __name__, url_prefix="/me/opportunities")
@@ -51,7 +51,7 @@ def mine():
 def _prepare(form) -> None:
     form.service.choices = choices([("", _("Choose…"))]) + enum_choices(Service, SERVICE_TITLES)
     form.jurisdictions.choices = jurisdiction_choices()
-    form.lang.choices = summary_language_choices(language_name)
+    form.lang.choices = language_choices(detect=True)
     form.currency.choices = forms.currency_choices()
 
 
@@ -68,9 +68,7 @@ def _save(form, opportunity=None):
     _prepare(form)
     if form.validate_on_submit():
         try:
-            services.save_opportunity(
-                current_user, _values(form), _today(), opportunity, allowed_languages=TEXT_LANGUAGES
-            )
+            services.save_opportunity(current_user, _values(form), _today(), opportunity)
         except PermissionDeniedError:
             raise
         except DomainError as error:

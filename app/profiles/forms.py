@@ -20,29 +20,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import taxonomy as t
-from app.forms import choices, enum_choices
+from app.forms import enum_choices
 
 PHONE = Regexp(
     r"^\+?[0-9 ()./-]{6,30}$", message=_l("Enter a phone number of digits, spaces and an optional +.")
-)
-AUTO_LANGUAGE = "auto"
-TEXT_LANGUAGES = (
-    "zh",
-    "en",
-    "fr",
-    "de",
-    "es",
-    "ja",
-    "ko",
-    "ru",
-    "ar",
-    "pt",
-    "it",
-    "nl",
-    "sv",
-    "pl",
-    "tr",
-    "vi",
 )
 
 
@@ -167,13 +148,3 @@ class ConfirmForm(FlaskForm):
     """A bare POST with its CSRF token: submit, withdraw, restore."""
 
     submit = SubmitField(_l("Confirm"))
-
-
-def language_choices(language_name) -> list:
-    return choices((code, language_name(code)) for code in TEXT_LANGUAGES)
-
-
-def summary_language_choices(language_name) -> list:
-    return choices(
-        [(AUTO_LANGUAGE, _l("Detect automatically"))] + [(c, language_name(c)) for c in TEXT_LANGUAGES]
-    )

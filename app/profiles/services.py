@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from app.dbtypes import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.profiles.models import Institution, ProfessionalProfile, Qualification
 from app.taxonomy import QUALIFICATIONS, QualificationType
+from app.textlang import resolve_language
 from app.workflow import PROFILE_WORKFLOW, ApplicationStatus
 
 EDITABLE = {ApplicationStatus.DRAFT, ApplicationStatus.REJECTED, ApplicationStatus.APPROVED}
@@ -57,18 +56,6 @@ def progress_percent(profile: ProfessionalProfile | None) -> int:
     return round(100 * (len(required) - len(missing_sections(profile))) / len(required))
 
 
-@functools.cache
-def _language_identifier(allowed: tuple[str, ...]) -> LanguageIdentifier:
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)  # shipped in the package; read once
-    identifier.set_languages(list(allowed))
-    return identifier
-
-
-def detect_language(text: str, allowed: tuple[str, ...]) -> str:
-    """The language ``text`` is written in, among ``allowed``."""
-    return _language_identifier(allowed).classify(text)[0]
-
-
 def _check_editable(profile: ProfessionalProfile) -> None:
     if profile.status not in EDITABLE:
         if profile.status == ApplicationStatus.SUBMITTED:
@@ -76,9 +63,7 @@ def _check_editable(profile: ProfessionalProfile) -> None:
         raise DomainError(_l("This application cannot be changed in its current state."))
 
 
-def save_section(
-    user, section: str, values: dict, *, allowed_languages: tuple[str, ...]
-) -> ProfessionalProfile:
+def save_section(user, section: str, values: dict) -> ProfessionalProfile:
     """Save one section of the user's profile as it is (a draft may be incomplete).
 
     The first save of the "basics" section creates the profile. ``values`` holds the section's
@@ -94,9 +79,9 @@ def save_section(
     values = dict(values)
     if section == "qualifications":
         _replace_qualifications(profile, values.pop("qualifications"))
-    if values.get("lang") == "auto":
-        values["lang"] = detect_language(
-            f"{values.get('headline', '')}\n{values.get('summary', '')}", allowed_languages
+    if "lang" in values:
+        values["lang"] = resolve_language(
+            values["lang"], f"{values.get('headline', '')}\n{values.get('summary', '')}"
         )
     for name, value in values.items():
         setattr(profile, name, value)

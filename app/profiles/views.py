@@ -11,10 +11,11 @@ from app.auth import role_required
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import choices
-from app.locale import language_name, sorted_countries
+from app.locale import sorted_countries
 from app.profiles import forms, services
 from app.profiles.models import ProfessionalProfile
 from app.taxonomy import QUALIFICATIONS
+from app.textlang import language_choices
 from app.workflow import Role
 
 bp = Blueprint("profiles", __name__, url_prefix="/me")
@@ -47,7 +48,7 @@ def mine():
 def _prepare(form, section: str) -> None:
     """Fill the choices that depend on the reader's locale."""
     if section == "basics":
-        form.lang.choices = forms.summary_language_choices(language_name)
+        form.lang.choices = language_choices(detect=True)
         form.country.choices = choices([("", _("Choose a country")), *sorted_countries()])
     elif section == "qualifications":
         options = [("", _("Choose…"))] + [
@@ -57,7 +58,7 @@ def _prepare(form, section: str) -> None:
             entry.qualification.choices = choices(options)
     elif section == "languages":
         for entry in form.entries:
-            entry.code.choices = choices([("", _("Choose…"))]) + forms.language_choices(language_name)
+            entry.code.choices = choices([("", _("Choose…"))]) + language_choices()
 
 
 def _load(form, section: str, profile: ProfessionalProfile | None) -> None:
@@ -108,9 +109,7 @@ def edit(section: str):
     _prepare(form, section)
     if form.validate_on_submit():
         try:
-            services.save_section(
-                current_user, section, _values(form, section), allowed_languages=forms.TEXT_LANGUAGES
-            )
+            services.save_section(current_user, section, _values(form, section))
         except DomainError as error:
             flash(str(error), "error")
             return _render_section(form, section, profile), 422

@@ -12,15 +12,15 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import choices
 from app.labels import label
-from app.locale import current_locale, language_name, locale_name, supported_locales
+from app.locale import current_locale, locale_name, supported_locales
 from app.mail import send_mail
 from app.supervision import admin_services as services
 from app.supervision.forms import ConfirmForm, NewUserForm, UserForm, zone_form
+from app.textlang import language_choices
 from app.workflow import Role
 from app.zones.models import Zone
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-ZONE_TEXT_LANGUAGES = ("zh", "en", "fr", "de", "es", "ja", "ko", "ru", "ar", "pt")
 
 
 def _zone_choices(form) -> None:
@@ -120,7 +120,7 @@ def zones():
 def _zone_form(zone: Zone | None = None):
     locales = supported_locales()
     form = zone_form(locales, locale_name, obj=zone)
-    form.lang.choices = choices((code, language_name(code)) for code in ZONE_TEXT_LANGUAGES)
+    form.lang.choices = language_choices()
     if zone is not None and request.method == "GET":
         for code in locales:
             getattr(form, f"name_{code}").data = zone.names.get(code, "")

@@ -24,27 +24,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import taxonomy as t
 from app.forms import choices, enum_choices
+from app.textlang import AUTO, language_choices
 
-#: Languages offered for a need's text and its language requirements (ISO 639-1).
-WORKING_LANGUAGES = (
-    "zh",
-    "en",
-    "fr",
-    "de",
-    "es",
-    "ja",
-    "ko",
-    "ru",
-    "ar",
-    "pt",
-    "it",
-    "nl",
-    "sv",
-    "pl",
-    "tr",
-    "vi",
-)
-AUTO_LANGUAGE = "auto"
 LANGUAGE_ROWS = 3
 MAX_OPENINGS = 1000
 
@@ -73,7 +54,7 @@ class NeedForm(FlaskForm):
         validators=[DataRequired(), Length(max=5000)],
         description=_l("In any language: candidates who wrote in other languages are found all the same."),
     )
-    lang = SelectField(_l("Language of the text"), default=AUTO_LANGUAGE)
+    lang = SelectField(_l("Language of the text"), default=AUTO)
     required_languages = FieldList(
         FormField(LanguageRequirementForm), label=_l("Required languages"), min_entries=LANGUAGE_ROWS
     )
@@ -93,16 +74,13 @@ class NeedForm(FlaskForm):
     save = SubmitField(_l("Save as draft"))
     publish = SubmitField(_l("Save and publish"))
 
-    def __init__(self, *args, language_name, previous_deadline: date | None = None, **kwargs) -> None:
+    def __init__(self, *args, previous_deadline: date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.previous_deadline = previous_deadline
-        codes = list(WORKING_LANGUAGES)
-        if self.lang.data and self.lang.data not in (AUTO_LANGUAGE, *codes):
-            codes.append(self.lang.data)  # a need written in a language the list does not offer
-        named = [(code, language_name(code)) for code in codes]
-        self.lang.choices = choices([(AUTO_LANGUAGE, _l("Detect automatically")), *named])
+        # A need written in a language the list does not offer keeps it.
+        self.lang.choices = language_choices(detect=True, extra=self.lang.data)
         for row in self.required_languages:
-            row.form.code.choices = choices([("", "—"), *named])
+            row.form.code.choices = choices([("", "—")]) + language_choices()
 
     def validate_deadline(self, field) -> None:
         if field.data and field.data != self.previous_deadline and field.data < date.today():

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import asdict, dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from app.accounts.models import User
 from app.audit.services import record_event
 from app.errors import DomainError, PermissionDeniedError
 from app.extensions import db
 from app.taxonomy import NeedKind
+from app.textlang import resolve_language
 from app.workflow import NEED_WORKFLOW, NeedStatus, Role
 from app.zones.models import ZoneNeed
 
@@ -63,24 +62,11 @@ class NeedInput:
     deadline: date | None
 
 
-@functools.cache
-def _language_identifier(allowed: tuple[str, ...]) -> LanguageIdentifier:
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)  # shipped with the package; read once
-    identifier.set_languages(list(allowed))
-    return identifier
-
-
-def detect_language(text: str, allowed: tuple[str, ...]) -> str:
-    """The language ``text`` is written in, among ``allowed``."""
-    return _language_identifier(allowed).classify(text)[0]
-
-
-def _values(data: NeedInput, allowed_languages: tuple[str, ...]) -> dict:
+def _values(data: NeedInput) -> dict:
     values = asdict(data)
     values["title"] = data.title.strip()
     values["description"] = data.description.strip()
-    if data.lang == "auto":
-        values["lang"] = detect_language(f"{values['title']}\n{values['description']}", allowed_languages)
+    values["lang"] = resolve_language(data.lang, f"{values['title']}\n{values['description']}")
     return values
 
 
@@ -91,16 +77,14 @@ def _check_recruiter(recruiter: User, zone_id: int | None = None) -> None:
         raise PermissionDeniedError(_l("This need belongs to another zone."))
 
 
-def create_need(
-    recruiter: User, data: NeedInput, *, publish: bool, allowed_languages: tuple[str, ...]
-) -> ZoneNeed:
+def create_need(recruiter: User, data: NeedInput, *, publish: bool) -> ZoneNeed:
     """Create a need of the recruiter's zone, as a draft or published at once."""
     _check_recruiter(recruiter)
     need = ZoneNeed(
         zone_id=recruiter.zone_id,
         status=NeedStatus.DRAFT,
         created_by_id=recruiter.id,
-        **_values(data, allowed_languages),
+        **_values(data),
     )
     db.session.add(need)
     record_event(recruiter, "need.create", need, after={"status": str(NeedStatus.DRAFT)})
@@ -109,16 +93,14 @@ def create_need(
     return need
 
 
-def update_need(
-    need: ZoneNeed, recruiter: User, data: NeedInput, *, allowed_languages: tuple[str, ...]
-) -> ZoneNeed:
+def update_need(need: ZoneNeed, recruiter: User, data: NeedInput) -> ZoneNeed:
     """Change what a need asks for; its kind is fixed once candidates are in its pipeline.
 
     Raises:
         DomainError: the kind would change under existing matches.
     """
     _check_recruiter(recruiter, need.zone_id)
-    values = _values(data, allowed_languages)
+    values = _values(data)
     if values["kind"] != need.kind and need.matches:
         raise DomainError(_l("Candidates are in this need’s pipeline already: its kind cannot change."))
     changed = sorted(name for name, value in values.items() if getattr(need, name) != value)

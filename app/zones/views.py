@@ -10,11 +10,10 @@ from app.auth import role_required
 from app.errors import DomainError
 from app.extensions import db
 from app.labels import label
-from app.locale import language_name
 from app.matches.documents import CANDIDATE_KINDS
 from app.workflow import Role
 from app.zones import services
-from app.zones.forms import WORKING_LANGUAGES, ActionForm, NeedForm
+from app.zones.forms import ActionForm, NeedForm
 from app.zones.models import ZoneNeed
 
 bp = Blueprint("zones", __name__, url_prefix="/zone")
@@ -75,11 +74,9 @@ def needs():
 @bp.route("/needs/new", methods=["GET", "POST"])
 @role_required(Role.RECRUITER)
 def new_need():
-    form = NeedForm(language_name=language_name)
+    form = NeedForm()
     if form.validate_on_submit():
-        need = services.create_need(
-            me(), _need_input(form), publish=form.publish.data, allowed_languages=WORKING_LANGUAGES
-        )
+        need = services.create_need(me(), _need_input(form), publish=form.publish.data)
         db.session.commit()
         flash(_("The need is saved.") if not form.publish.data else _("The need is published."), "success")
         return redirect(url_for("zones.need", need_id=need.id))
@@ -108,10 +105,10 @@ def edit_need(need_id: int):
         data = {name: getattr(need, name) for name in NEED_FIELDS} | {
             "required_languages": need.required_languages
         }
-    form = NeedForm(data=data, language_name=language_name, previous_deadline=need.deadline)
+    form = NeedForm(data=data, previous_deadline=need.deadline)
     if form.validate_on_submit():
         try:
-            services.update_need(need, me(), _need_input(form), allowed_languages=WORKING_LANGUAGES)
+            services.update_need(need, me(), _need_input(form))
         except DomainError as error:
             db.session.rollback()
             form.kind.errors.append(str(error))
