@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import abort
+from flask import abort, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -47,3 +48,10 @@ def public(view: Callable) -> Callable:
     """Mark a view as open to everyone, so the guard test knows it is deliberate."""
     view.allowed_roles = None
     return view
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after a redirect (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.home")

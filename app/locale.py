@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from babel import Locale
-from flask import current_app, has_request_context, request, session
+from flask import current_app, has_request_context, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -81,10 +81,11 @@ def currency_name(code: str) -> str:
 
 
 def switch_locale_url(code: str) -> str:
-    """The current page with ``?lang=code``, keeping its other query arguments."""
+    """The link that switches to ``code`` and comes back to the current page (query included)."""
     args = request.args.to_dict(flat=False)
-    args[LOCALE_PARAM] = [code]
-    return request.path + "?" + urlencode(args, doseq=True)
+    args.pop(LOCALE_PARAM, None)
+    here = request.path + ("?" + urlencode(args, doseq=True) if args else "")
+    return url_for("main.switch_language", code=code, next=here)
 
 
 #: CLDR territory codes that are not countries.

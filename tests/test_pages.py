@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.workflow import ApplicationStatus, NeedStatus, Role
 from tests.factories import make_need, make_profile, make_zone
 
@@ -86,10 +88,24 @@ def test_403_page_is_in_the_readers_language(login_as):
 
 
 def test_language_switcher_keeps_the_current_page(web, db):
-    page = web.get("/officer/queue?page=2", follow_redirects=True).get_data(as_text=True)
-    assert "/login?next=" in page or "lang=" in page
     home = web.get("/?x=1").get_data(as_text=True)
-    assert 'href="/?x=1&amp;lang=fr"' in home
+    link = re.search(r'href="(/language/fr\?[^"]+)"', home).group(1).replace("&amp;", "&")
+    response = web.get(link)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/?x=1"
+    assert '<html lang="fr"' in web.get("/?x=1").get_data(as_text=True)
+
+
+def test_switcher_refuses_to_leave_the_site(web):
+    response = web.get("/language/fr?next=//evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+def test_signed_in_users_language_is_saved_for_their_mail(login_as, db):
+    client, user = login_as(Role.APPLICANT)
+    client.get("/language/ja?next=/me/")
+    db.session.refresh(user)
+    assert user.locale == "ja"
 
 
 def test_switched_language_is_remembered(web, db):

@@ -5,8 +5,6 @@ The administrators' user list lives with the other administration pages (``app/s
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -14,7 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from app.accounts import services
 from app.accounts.forms import EmailForm, LoginForm, LogoutForm, NewPasswordForm, RegistrationForm
 from app.accounts.models import ApplicantKind
-from app.auth import public, role_required
+from app.auth import public, role_required, safe_next
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import choices
@@ -23,13 +21,6 @@ from app.mail import send_mail
 from app.workflow import Role
 
 bp = Blueprint("accounts", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after sign-in (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("main.home")
 
 
 def _send_verification(user) -> None:
@@ -58,7 +49,7 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
 
 

@@ -106,7 +106,7 @@ class SaveSearchForm(FilterFields):
         validators=[InputRequired(message=_l("Give a score from 0 to 100.")), NumberRange(min=0, max=100)],
     )
     need_id = IntegerField(validators=[Optional()])
-    q = HiddenField(validators=[Optional(), Length(max=1000)])
+    q = TextAreaField(_l("Search text"), validators=[Optional(), Length(max=1000)])
 
 
 class ShortlistForm(FlaskForm):
