@@ -7,6 +7,7 @@ import email.policy
 import re
 import shutil
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -217,3 +218,18 @@ def isolated_matcher(app, tmp_path, monkeypatch):
     app.extensions.pop("ipbridge.matcher", None)
     yield app
     app.extensions.pop("ipbridge.matcher", None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogs():
+    """The app reads compiled catalogs; compile any that are missing or older than their source."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in Path(__file__).resolve().parent.parent.glob("i18n/*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as source:
+                catalog = read_po(source)
+            with mo_path.open("wb") as target:
+                write_mo(target, catalog)
