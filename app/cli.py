@@ -157,29 +157,21 @@ def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT, check=True)
 
 
+def _extract() -> None:
+    options = ["-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "--project", "IPBridge"]
+    _pybabel("extract", *options, "-o", str(POT), "app")
+
+
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Collect every marked string of app/ into i18n/messages.pot."""
-    _pybabel(
-        "extract",
-        "-F",
-        "babel.cfg",
-        "-k",
-        "_l",
-        "--no-location",
-        "--sort-output",
-        "--project",
-        "IPBridge",
-        "-o",
-        str(POT),
-        "app",
-    )
+    _extract()
 
 
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract, then merge the new strings into every catalog."""
-    translate_extract()
+    _extract()
     _pybabel("update", "-i", str(POT), "-d", str(I18N), "--no-fuzzy-matching", "--ignore-obsolete")
 
 
