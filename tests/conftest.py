@@ -38,13 +38,16 @@ def _shared_app(tmp_path_factory):
 
 
 @pytest.fixture
-def app(_shared_app):
+def app(_shared_app, tmp_path, monkeypatch):
+    """The shared app for one test: its own index folder and matcher, empty tables afterwards."""
+    monkeypatch.setitem(_shared_app.config, "MATCHING_INDEX_DIR", tmp_path / "index")
     with _shared_app.app_context():
         yield _shared_app
         _db.session.remove()
         with _db.engine.begin() as connection:
             for table in reversed(_db.metadata.sorted_tables):
                 connection.execute(table.delete())
+    _shared_app.extensions.pop("ipbridge.matcher", None)
 
 
 @pytest.fixture
@@ -199,25 +202,6 @@ def mailbox(app, _smtp_server, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", port)
     return box
-
-
-@pytest.fixture(scope="session")
-def e5_model_dir(tmp_path_factory):
-    """A models folder shared by the session's slow tests, so e5-small is built into it once.
-
-    Use it with ``monkeypatch.setitem(app.config, "MATCHING_MODEL_DIR", e5_model_dir)`` and
-    ``MATCHING_ENCODER`` set to ``"e5-small"``.
-    """
-    return tmp_path_factory.mktemp("models")
-
-
-@pytest.fixture
-def isolated_matcher(app, tmp_path, monkeypatch):
-    """The shared app with a matcher and index folder of this test only (searches, alerts)."""
-    monkeypatch.setitem(app.config, "MATCHING_INDEX_DIR", tmp_path / "index")
-    app.extensions.pop("ipbridge.matcher", None)
-    yield app
-    app.extensions.pop("ipbridge.matcher", None)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -113,8 +113,7 @@ def test_delete_needs_the_password(login_as, db):
     assert db.session.get(User, user.id) is not None
 
 
-def test_delete_erases_personal_data_and_leaves_search_at_once(login_as, db, app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "MATCHING_INDEX_DIR", tmp_path / "index")
+def test_delete_erases_personal_data_and_leaves_search_at_once(login_as, db):
     client, user = login_as(Role.APPLICANT)
     invitation, _recruiter = _invitation_for(user)
     profile = invitation.match.profile
@@ -141,7 +140,6 @@ def test_delete_erases_personal_data_and_leaves_search_at_once(login_as, db, app
     assert events  # the trail stays...
     assert all(event.actor_id != user_id for event in events)  # ...without the person
     assert email not in json.dumps([[e.before, e.after, e.action] for e in events])
-    app.extensions.pop("ipbridge.matcher", None)
 
 
 def test_data_pages_are_for_applicants_only(login_as):
@@ -158,8 +156,7 @@ def test_for_you_waits_for_approval(login_as, db):
     assert "Once your application is approved" in page
 
 
-def test_for_you_ranks_fitting_needs_and_drops_unmet_requirements(login_as, db, app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "MATCHING_INDEX_DIR", tmp_path / "index")
+def test_for_you_ranks_fitting_needs_and_drops_unmet_requirements(login_as, db):
     client, user = login_as(Role.APPLICANT)
     make_profile(
         user=user,
@@ -182,7 +179,6 @@ def test_for_you_ranks_fitting_needs_and_drops_unmet_requirements(login_as, db, 
     make_need(title="Trademark squatting in Vietnam", description="Trademark disputes in Vietnam")
     db.session.commit()
     page = client.get("/me/for-you").get_data(as_text=True)
-    app.extensions.pop("ipbridge.matcher", None)
     assert page.index(fitting.title) < page.index("Trademark squatting in Vietnam")
     assert "Valuation expert speaking Japanese" not in page
     assert "Offers the services asked for: Appraisal and valuation." in page

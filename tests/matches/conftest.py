@@ -10,7 +10,7 @@ from app.workflow import Role
 
 
 @pytest.fixture
-def recruiter(login_as, isolated_matcher):
+def recruiter(login_as):
     """(client, user) of a recruiter of a new zone; searches use an index folder of this test."""
     return login_as(Role.RECRUITER, display_name="Wang Xiaoning")
 

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
-
 from app.matches.engine import ensure_loaded, get_matcher
 from app.matches.services import match_need, search_text
 from app.workflow import PROFILE_WORKFLOW, ApplicationStatus, Role
 from tests.factories import make_need, make_profile, make_user
 
 
-@pytest.fixture
-def matcher_app(app, tmp_path, monkeypatch):
-    """The shared app with a matcher and index folder of this test only."""
-    monkeypatch.setitem(app.config, "MATCHING_INDEX_DIR", tmp_path / "index")
-    yield app
-    app.extensions.pop("ipbridge.matcher", None)
-
-
 def _ids(result) -> list[int]:
     return [hit.id for hit in result.hits]
 
 
-def test_approval_makes_a_profile_findable_at_once(matcher_app, db):
+def test_approval_makes_a_profile_findable_at_once(db):
     officer = make_user(role=Role.OFFICER)
     profile = make_profile(
         summary="Plant variety protection and seed licensing in Yangling", status=ApplicationStatus.SUBMITTED
@@ -36,7 +26,7 @@ def test_approval_makes_a_profile_findable_at_once(matcher_app, db):
     assert _ids(search_text("seed licensing plant variety", "professional"))[0] == profile.id
 
 
-def test_edit_of_approved_profile_is_reindexed(matcher_app, db):
+def test_edit_of_approved_profile_is_reindexed(db):
     profile = make_profile(
         summary="Trademark squatting disputes in Vietnam", status=ApplicationStatus.APPROVED
     )
@@ -49,7 +39,7 @@ def test_edit_of_approved_profile_is_reindexed(matcher_app, db):
     assert "Gulf" in hit.best_sentence
 
 
-def test_withdrawn_profile_leaves_the_index(matcher_app, db):
+def test_withdrawn_profile_leaves_the_index(db):
     owner = make_user(role=Role.APPLICANT)
     profile = make_profile(
         user=owner, summary="FTO analysis of NEV batteries", status=ApplicationStatus.APPROVED
@@ -61,7 +51,7 @@ def test_withdrawn_profile_leaves_the_index(matcher_app, db):
     assert profile.id not in _ids(search_text("NEV batteries FTO", "professional"))
 
 
-def test_deleted_profile_leaves_the_index(matcher_app, db):
+def test_deleted_profile_leaves_the_index(db):
     profile = make_profile(summary="Aerospace composites patents", status=ApplicationStatus.APPROVED)
     db.session.commit()
     ensure_loaded("professional")
@@ -71,7 +61,7 @@ def test_deleted_profile_leaves_the_index(matcher_app, db):
     assert profile_id not in _ids(search_text("aerospace composites", "professional"))
 
 
-def test_rolled_back_change_does_not_reach_the_index(matcher_app, db):
+def test_rolled_back_change_does_not_reach_the_index(db):
     profile = make_profile(summary="Biotech oppositions at the EPO", status=ApplicationStatus.SUBMITTED)
     db.session.commit()
     ensure_loaded("professional")
@@ -81,7 +71,7 @@ def test_rolled_back_change_does_not_reach_the_index(matcher_app, db):
     assert _ids(search_text("EPO biotech", "professional")) == []
 
 
-def test_need_requirements_filter_candidates(matcher_app, db):
+def test_need_requirements_filter_candidates(db):
     speaks_japanese = make_profile(
         summary="Semiconductor patents, Japan",
         status=ApplicationStatus.APPROVED,
@@ -103,7 +93,7 @@ def test_need_requirements_filter_candidates(matcher_app, db):
     assert result.filtered_out == {"language:ja": 1}
 
 
-def test_another_process_saving_the_index_makes_this_one_reload(matcher_app, db):
+def test_another_process_saving_the_index_makes_this_one_reload(db):
     make_profile(summary="Patent valuation for pledge financing", status=ApplicationStatus.APPROVED)
     db.session.commit()
     matcher = ensure_loaded("professional")
@@ -118,7 +108,7 @@ def test_another_process_saving_the_index_makes_this_one_reload(matcher_app, db)
     assert get_matcher().is_current("professional")
 
 
-def test_cli_rebuild_match_and_search(matcher_app, db):
+def test_cli_rebuild_match_and_search(app, db):
     make_profile(
         headline="Engineer",
         summary="Semiconductor lithography patents for Japanese clients",
@@ -126,7 +116,7 @@ def test_cli_rebuild_match_and_search(matcher_app, db):
     )
     need = make_need(description="Semiconductor lithography patent attorney")
     db.session.commit()
-    runner = matcher_app.test_cli_runner()
+    runner = app.test_cli_runner()
     rebuilt = runner.invoke(args=["matching", "rebuild-index", "--kind", "professional"])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert "professional: 1 records rebuilt (missing) in" in rebuilt.output

@@ -18,6 +18,7 @@ from app.matches.models import Match
 from app.profiles.models import ProfessionalProfile
 from app.workflow import MATCH_WORKFLOW, MatchStage, Role
 from app.zones.models import ZoneNeed
+from config import Config
 from tests.conftest import WebClient
 
 pytestmark = pytest.mark.slow
@@ -51,17 +52,17 @@ UNFITTING = (46, 109)
 
 
 @pytest.fixture
-def e5_demo(demo_app, e5_model_dir, monkeypatch):
-    monkeypatch.setitem(demo_app.config, "MATCHING_ENCODER", "e5-small")
-    monkeypatch.setitem(demo_app.config, "MATCHING_MODEL_DIR", e5_model_dir)
+def real_demo(demo_app, monkeypatch):
+    """The demo app with the production default encoder (USE) instead of the tests' fake one."""
+    monkeypatch.setitem(demo_app.config, "MATCHING_ENCODER", Config.MATCHING_ENCODER)
     yield demo_app
     demo_app.extensions.pop("ipbridge.matcher", None)
 
 
 @pytest.fixture
-def recruiter_client(e5_demo):
+def recruiter_client(real_demo):
     account = next(a for a in DEMO_ACCOUNTS if a.role == Role.RECRUITER)
-    client = WebClient(e5_demo)
+    client = WebClient(real_demo)
     assert client.login(account.email, account.password).status_code == 200
     return client
 
@@ -71,7 +72,7 @@ def _ranked_ids(page: str) -> list[int]:
 
 
 def test_a_need_in_chinese_finds_french_english_and_japanese_profiles_and_reaches_one(
-    recruiter_client, e5_demo
+    recruiter_client, real_demo
 ):
     client = recruiter_client
     for profile_id, lang in FITTING.items():  # the data set is what this test believes it is

@@ -211,7 +211,7 @@ def test_shortlist_export_is_utf8_with_bom_and_translated_columns(need_and_candi
     assert rows[1][-3:] == ["", "", ""]  # no contact data before acceptance
 
 
-def test_officer_cannot_open_the_recruiter_workspace(login_as, isolated_matcher, db):
+def test_officer_cannot_open_the_recruiter_workspace(login_as, db):
     client, _officer = login_as(Role.OFFICER)
     need = make_need()
     db.session.commit()

@@ -16,7 +16,7 @@ NEXT_YEAR = (date.today() + timedelta(days=365)).isoformat()
 
 
 @pytest.fixture
-def recruiter(login_as, isolated_matcher):
+def recruiter(login_as):
     return login_as(Role.RECRUITER, display_name="Wang Xiaoning")
 
 
