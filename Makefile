@@ -30,7 +30,7 @@ install-dev: $(VENV)/.installed-dev i18n
 
 # Compiled catalogs are build output (not committed).
 i18n: $(VENV)/.installed
-	@if ls i18n/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -q -d i18n; fi
+	$(BIN)/pybabel compile -d i18n
 
 run: install
 	$(BIN)/flask db upgrade
