@@ -120,7 +120,7 @@ class AttributeTable:
             else:
                 parts.append(LOCATION_ELSEWHERE)
                 reasons.append(Reason("based_elsewhere", {"country": a.country}))
-        return (float(np.mean(parts)) if parts else None), reasons
+        return (sum(parts) / len(parts) if parts else None), reasons
 
 
 def unmet_requirements(requirements: Requirements, attributes: Attributes) -> list[str]:

@@ -298,9 +298,12 @@ class Matcher:
         reasons = [*reasons]
         if components["semantic"] >= 0.5:
             reasons.insert(0, Reason("similar_text", {"strength": round(components["semantic"] * 100)}))
-        shared = sorted(set(tokens(query.text)) & set(tokens(record.text)), key=lambda t: (-len(t), t))[:5]
-        if components.get("lexical", 0) > 0 and shared:
-            reasons.append(Reason("shared_terms", {"terms": shared}))
+        if components.get("lexical", 0) > 0:  # only tokenise when lexical evidence is part of the score
+            shared = sorted(set(tokens(query.text)) & set(tokens(record.text)), key=lambda t: (-len(t), t))[
+                :5
+            ]
+            if shared:
+                reasons.append(Reason("shared_terms", {"terms": shared}))
         sentence = self._best_sentence(record, query_vector) if self.explain else None
         return Hit(
             id=record_id,

@@ -29,7 +29,7 @@ DELTA_FILE = "delta.faiss"
 MANIFEST_FILE = "manifest.json"
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH_STEPS = (64, 128, 256, 512)
+HNSW_EF_SEARCH_STEPS = (64, 128, 256, 512, 1024)
 RECALL_QUERIES = 200
 RECALL_K = 10
 
@@ -295,7 +295,13 @@ def build_hnsw_with_recall(flat, ids: np.ndarray, vectors: np.ndarray, min_recal
     sample = vectors[rng.choice(len(vectors), size=min(RECALL_QUERIES, len(vectors)), replace=False)]
     queries = sample + rng.normal(0, 0.02, sample.shape).astype(np.float32)  # near, not on, stored points
     faiss.normalize_L2(queries)
-    _scores, exact = flat.search(queries, RECALL_K)
+    # A batch: faiss scans it query by query below its BLAS threshold, many times slower (DESIGN.md).
+    threshold = faiss.cvar.distance_compute_blas_threshold
+    faiss.cvar.distance_compute_blas_threshold = 1
+    try:
+        _scores, exact = flat.search(queries, RECALL_K)
+    finally:
+        faiss.cvar.distance_compute_blas_threshold = threshold
     recall = 0.0
     for ef_search in HNSW_EF_SEARCH_STEPS:
         _scores, approx = hnsw.search(
