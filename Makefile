@@ -38,8 +38,23 @@ run: install
 	$(BIN)/flask matching rebuild-index
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# pytest exits 5 when it collected no tests: say so, and fail.
+PYTEST = $(BIN)/pytest || { status=$$?; [ $$status -ne 5 ] || echo "pytest collected no tests" >&2; exit $$status; }
+
+# The whole suite on SQLite, then again on PostgreSQL where this machine can run one (root on
+# Debian: .ci/postgres installs and starts it). IPBRIDGE_REQUIRE_POSTGRES=1 (set by CI) makes a
+# missing PostgreSQL a failure instead of a notice.
 test: install-dev
-	$(BIN)/pytest
+	@echo "== test suite on SQLite =="
+	$(PYTEST)
+	@if url=$$(bash .ci/postgres 2>.ci-postgres.log); then \
+		echo "== test suite on PostgreSQL ($$url) =="; \
+		export TEST_DATABASE_URL=$$url; $(PYTEST); \
+	elif [ -n "$$IPBRIDGE_REQUIRE_POSTGRES" ]; then \
+		cat .ci-postgres.log; echo "PostgreSQL is required here but could not be started" >&2; exit 1; \
+	else \
+		echo "PostgreSQL not available ($$(tail -n 1 .ci-postgres.log)): tested on SQLite only."; \
+	fi
 
 test-quick: install-dev
 	$(BIN)/pytest -m "not slow"

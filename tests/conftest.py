@@ -7,9 +7,12 @@ import email.policy
 import re
 import shutil
 import socket
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db as _db
@@ -28,13 +31,68 @@ def app_overrides(tmp_path, **extra) -> dict:
     }
 
 
+class Databases:
+    """Fresh databases for tests that need one of their own, on the suite's database server.
+
+    With ``TEST_DATABASE_URL`` pointing at PostgreSQL they are databases created on that server
+    (copied from a template in one statement); otherwise SQLite files in a temporary folder.
+    """
+
+    def __init__(self, base_url: str, folder: Path) -> None:
+        self.base = sa.engine.make_url(base_url)
+        self.folder = folder
+        self.created: list[str] = []
+
+    @property
+    def postgres(self) -> bool:
+        return self.base.get_backend_name() == "postgresql"
+
+    def _admin(self):
+        return sa.create_engine(self.base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+    def create(self, template: str | None = None) -> str:
+        """The URL of a new database, empty or a copy of the ``template`` database."""
+        name = f"ipbridge_test_{uuid.uuid4().hex[:12]}"
+        if not self.postgres:
+            path = self.folder / f"{name}.db"
+            if template:
+                shutil.copy(sa.engine.make_url(template).database, path)
+            return f"sqlite:///{path}"
+        copy = f' TEMPLATE "{sa.engine.make_url(template).database}"' if template else ""
+        engine = self._admin()
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"{copy}')
+        engine.dispose()
+        self.created.append(name)
+        return self.base.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        if not self.created:
+            return
+        engine = self._admin()
+        with engine.connect() as connection:
+            for name in self.created:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    created = Databases(TestingConfig.SQLALCHEMY_DATABASE_URI, tmp_path_factory.mktemp("databases"))
+    yield created
+    created.drop_all()
+
+
 @pytest.fixture(scope="session")
 def _shared_app(tmp_path_factory):
-    """One app and schema for the session (in-memory SQLite); each test empties the tables after it."""
+    """One app and schema for the session; each test empties the tables after it."""
     app = create_app(TestingConfig, app_overrides(tmp_path_factory.mktemp("instance")))
     with app.app_context():
+        _db.drop_all()  # a PostgreSQL test database may hold the tables of an interrupted run
         _db.create_all()
-    return app
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture
@@ -56,31 +114,38 @@ def db(app):
 
 
 @pytest.fixture(scope="session")
-def demo_db_file(tmp_path_factory):
-    """A SQLite file with the demo data set loaded once; tests copy it (loading takes seconds)."""
+def demo_database(tmp_path_factory, databases):
+    """A database with the demo data set loaded once; tests get copies (loading takes seconds)."""
     from app.demo.services import load_demo_data
 
-    folder = tmp_path_factory.mktemp("demo")
-    path = folder / "demo.db"
-    app = create_app(TestingConfig, app_overrides(folder, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}"))
+    url = databases.create()
+    app = create_app(
+        TestingConfig, app_overrides(tmp_path_factory.mktemp("demo"), SQLALCHEMY_DATABASE_URI=url)
+    )
     with app.app_context():
         _db.create_all()
         load_demo_data()
         _db.session.commit()
         _db.engine.dispose()
-    return path
+    return url
 
 
-@pytest.fixture
-def demo_app(tmp_path, demo_db_file):
-    """An app on a private copy of the demo database."""
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_db_file, path)
-    app = create_app(TestingConfig, app_overrides(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}"))
+@contextmanager
+def app_on_copy_of(template: str, databases: Databases, tmp_path, **overrides):
+    """An app, inside its context, on a private copy of the ``template`` database."""
+    url = databases.create(template)
+    app = create_app(TestingConfig, app_overrides(tmp_path, SQLALCHEMY_DATABASE_URI=url, **overrides))
     with app.app_context():
         yield app
         _db.session.remove()
         _db.engine.dispose()
+
+
+@pytest.fixture
+def demo_app(tmp_path, demo_database, databases):
+    """An app on a private copy of the demo database."""
+    with app_on_copy_of(demo_database, databases, tmp_path) as app:
+        yield app
 
 
 class WebClient:

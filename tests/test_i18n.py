@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -25,7 +24,7 @@ from app.profiles.models import Institution, ProfessionalProfile
 from app.supervision.models import BlacklistEntry
 from app.workflow import ApplicationStatus, MatchStage, OpportunityStatus
 from config import Config
-from tests.conftest import WebClient
+from tests.conftest import WebClient, app_on_copy_of
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,26 +172,13 @@ REDIRECT_ONLY = {"main.switch_language"}
 
 
 @pytest.fixture
-def pseudo_app(tmp_path, demo_db_file, pseudo_translations):
-    from app import create_app
-    from config import TestingConfig
-    from tests.conftest import app_overrides
-
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_db_file, path)
-    app = create_app(
-        TestingConfig,
-        app_overrides(
-            tmp_path,
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-            BABEL_TRANSLATION_DIRECTORIES=str(pseudo_translations),
-            SUPPORTED_LOCALES=(*Config.SUPPORTED_LOCALES, PSEUDO),
-        ),
-    )
-    with app.app_context():
+def pseudo_app(tmp_path, demo_database, databases, pseudo_translations):
+    overrides = {
+        "BABEL_TRANSLATION_DIRECTORIES": str(pseudo_translations),
+        "SUPPORTED_LOCALES": (*Config.SUPPORTED_LOCALES, PSEUDO),
+    }
+    with app_on_copy_of(demo_database, databases, tmp_path, **overrides) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _page_arguments(app) -> dict:

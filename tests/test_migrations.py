@@ -12,8 +12,9 @@ from tests.conftest import app_overrides
 
 
 @pytest.fixture
-def file_app(tmp_path):
-    url = f"sqlite:///{tmp_path / 'migrations.db'}"
+def file_app(tmp_path, databases):
+    """An app on a new, empty database of the suite's kind (SQLite file or PostgreSQL)."""
+    url = databases.create()
     app = create_app(TestingConfig, app_overrides(tmp_path, SQLALCHEMY_DATABASE_URI=url))
     yield app
     with app.app_context():
