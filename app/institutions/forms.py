@@ -32,10 +32,10 @@ from wtforms.validators import (
 
 from app import taxonomy as t
 from app.collation import sort_key
-from app.forms import choices, enum_choices
+from app.forms import CheckboxesField, choices, enum_choices
 from app.institutions.services import MIN_DESCRIPTION_CHARS
 from app.locale import country_name, current_locale
-from app.profiles.forms import PHONE, CheckboxesField
+from app.profiles.forms import PHONE
 
 SIZE_TITLES = {
     t.InstitutionSize.MICRO: _l("1–9 people"),

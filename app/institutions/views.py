@@ -11,11 +11,10 @@ from app.accounts.models import ApplicantKind
 from app.auth import public, role_required
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import choices
+from app.forms import ConfirmForm, choices
 from app.institutions import forms, services
 from app.locale import current_locale, locale_name, sorted_countries, supported_locales
 from app.mail import send_mail
-from app.profiles.forms import ConfirmForm
 from app.profiles.models import Institution
 from app.textlang import language_choices
 from app.workflow import Role

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth import role_required
 from app.errors import DomainError
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.labels import label
 from app.locale import current_locale, language_name
 from app.matches import alerts as alert_services
@@ -47,7 +48,6 @@ from app.matches.services import (
     shortlist_csv,
 )
 from app.workflow import MatchStage, Role
-from app.zones.forms import ActionForm
 from app.zones.services import list_open_needs
 from app.zones.views import me, own_need_or_404
 
@@ -301,7 +301,7 @@ def saved_searches():
         "matches/saved_searches.html",
         searches=searches,
         urls={saved.id: _search_url(saved) for saved in searches},
-        action_form=ActionForm(),
+        action_form=ConfirmForm(),
     )
 
 
@@ -341,7 +341,7 @@ def delete_search(saved_search_id: int):
     saved = alert_services.get_saved_search(me(), saved_search_id)
     if saved is None:
         abort(404)
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         alert_services.delete_saved_search(saved, me())
         db.session.commit()
         flash(_("The saved search is deleted."), "success")
@@ -357,14 +357,14 @@ def alerts():
         alerts=page,
         cards=alert_services.alert_cards(page.items, _locale()),
         urls={alert.id: _search_url(alert.saved_search) for alert in page.items},
-        action_form=ActionForm(),
+        action_form=ConfirmForm(),
     )
 
 
 @bp.route("/alerts/read", methods=["POST"])
 @role_required(Role.RECRUITER)
 def read_alerts():
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         alert_services.mark_alerts_read(me())
         db.session.commit()
     return redirect(url_for("matches.alerts"))

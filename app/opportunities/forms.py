@@ -23,10 +23,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from app import taxonomy as t
 from app.collation import sort_key
 from app.dbtypes import utcnow
-from app.forms import choices, enum_choices
+from app.forms import CheckboxesField, choices, enum_choices
 from app.locale import currency_name, current_locale
 from app.opportunities.services import MAX_BUDGET, MAX_DESCRIPTION, MAX_TITLE
-from app.profiles.forms import CheckboxesField
 
 
 @functools.cache

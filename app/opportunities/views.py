@@ -10,10 +10,9 @@ from app.auth import role_required
 from app.dbtypes import utcnow
 from app.errors import DomainError, PermissionDeniedError
 from app.extensions import db
-from app.forms import choices, enum_choices
+from app.forms import ConfirmForm, choices, enum_choices
 from app.institutions.forms import jurisdiction_choices, jurisdiction_name
 from app.opportunities import forms, services
-from app.profiles.forms import ConfirmForm
 from app.taxonomy import SERVICE_TITLES, Service
 from app.textlang import language_choices
 from app.workflow import Role

@@ -11,27 +11,18 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import taxonomy as t
-from app.forms import enum_choices
+from app.forms import CheckboxesField, enum_choices
 
 PHONE = Regexp(
     r"^\+?[0-9 ()./-]{6,30}$", message=_l("Enter a phone number of digits, spaces and an optional +.")
 )
-
-
-class CheckboxesField(SelectMultipleField):
-    """A multiple choice shown as a list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class BasicsForm(FlaskForm):
@@ -142,9 +133,3 @@ class EngagementForm(FlaskForm):
     )
     willing_to_relocate = BooleanField(_l("I am willing to relocate to China"))
     submit = SubmitField(_l("Save"))
-
-
-class ConfirmForm(FlaskForm):
-    """A bare POST with its CSRF token: submit, withdraw, restore."""
-
-    submit = SubmitField(_l("Confirm"))

@@ -10,7 +10,7 @@ from app.accounts.models import ApplicantKind
 from app.auth import role_required
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import choices
+from app.forms import ConfirmForm, choices
 from app.locale import sorted_countries
 from app.profiles import forms, services
 from app.profiles.models import ProfessionalProfile
@@ -41,7 +41,7 @@ def mine():
         sections=services.SECTIONS,
         missing=services.missing_sections(profile),
         progress=services.progress_percent(profile),
-        confirm=forms.ConfirmForm(),
+        confirm=ConfirmForm(),
     )
 
 
@@ -148,7 +148,7 @@ def preview():
 
 
 def _act(action, done_message: str):
-    if not forms.ConfirmForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         action(current_user)

@@ -10,12 +10,12 @@ from app.accounts.models import User
 from app.auth import role_required
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import choices
+from app.forms import ConfirmForm, choices
 from app.labels import label
 from app.locale import current_locale, locale_name, supported_locales
 from app.mail import send_mail
 from app.supervision import admin_services as services
-from app.supervision.forms import ConfirmForm, NewUserForm, UserForm, zone_form
+from app.supervision.forms import NewUserForm, UserForm, zone_form
 from app.textlang import language_choices
 from app.workflow import Role
 from app.zones.models import Zone

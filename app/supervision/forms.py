@@ -13,31 +13,18 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import taxonomy as t
-from app.forms import choices, enum_choices
+from app.forms import CheckboxesField, choices, enum_choices
 from app.supervision.models import DECISION_TITLES, REASONS_FOR, REVIEW_REASON_TITLES, Decision, ReviewReason
 from app.workflow import ROLE_TITLES, Role
 
 COMMENT = [Optional(), Length(max=2000)]
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class ConfirmForm(FlaskForm):
-    """A bare POST with its CSRF token (delete, dismiss, suspend, verify)."""
-
-    submit = SubmitField(_l("Confirm"))
 
 
 class DecisionForm(FlaskForm):

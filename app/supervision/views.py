@@ -23,7 +23,7 @@ from flask_login import current_user
 from app.auth import role_required
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import choices
+from app.forms import ConfirmForm, choices
 from app.labels import label
 from app.locale import country_name, current_locale, language_name, sorted_countries, text_direction
 from app.matches.models import Match
@@ -35,7 +35,6 @@ from app.supervision.forms import (
     BlacklistEntryForm,
     BlacklistImportForm,
     CommentForm,
-    ConfirmForm,
     DecisionForm,
     MatchDecisionForm,
     VerifyForm,

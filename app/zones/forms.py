@@ -14,27 +14,18 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import taxonomy as t
-from app.forms import choices, enum_choices
+from app.forms import CheckboxesField, choices, enum_choices
 from app.textlang import AUTO, language_choices
 
 LANGUAGE_ROWS = 3
 MAX_OPENINGS = 1000
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several codes picked from a list, shown as checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class LanguageRequirementForm(Form):
@@ -98,7 +89,3 @@ class NeedForm(FlaskForm):
             for row in self.required_languages
             if row.form.code.data
         ]
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token travels."""

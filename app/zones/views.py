@@ -9,11 +9,12 @@ from flask_login import current_user
 from app.auth import role_required
 from app.errors import DomainError
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.labels import label
 from app.matches.documents import CANDIDATE_KINDS
 from app.workflow import Role
 from app.zones import services
-from app.zones.forms import ActionForm, NeedForm
+from app.zones.forms import NeedForm
 from app.zones.models import ZoneNeed
 
 bp = Blueprint("zones", __name__, url_prefix="/zone")
@@ -91,7 +92,7 @@ def need(need_id: int):
         "zones/need.html",
         need=need,
         actions=services.need_actions(need),
-        action_form=ActionForm(),
+        action_form=ConfirmForm(),
         candidate_kinds=CANDIDATE_KINDS[need.kind],
     )
 
@@ -123,7 +124,7 @@ def edit_need(need_id: int):
 @role_required(Role.RECRUITER)
 def change_status(need_id: int):
     need = own_need_or_404(need_id)
-    form = ActionForm()
+    form = ConfirmForm()
     if form.validate_on_submit():
         try:
             services.change_need_status(need, me(), request.form.get("action", ""))
