@@ -43,8 +43,10 @@ PYTEST = $(BIN)/pytest || { status=$$?; [ $$status -ne 5 ] || echo "pytest colle
 
 # The whole suite on SQLite, then again on PostgreSQL where this machine can run one (root on
 # Debian: .ci/postgres installs and starts it). IPBRIDGE_REQUIRE_POSTGRES=1 (set by CI) makes a
-# missing PostgreSQL a failure instead of a notice.
+# missing PostgreSQL a failure instead of a notice; IPBRIDGE_REQUIRE_BROWSER=1 does the same for the
+# browser tests, which need Debian's Chromium (.ci/chromium installs it).
 test: install-dev
+	@bash .ci/chromium 2>.ci-chromium.log || echo "Chromium not installed ($$(tail -n 1 .ci-chromium.log)): browser tests skip."
 	@echo "== test suite on SQLite =="
 	$(PYTEST)
 	@if url=$$(bash .ci/postgres 2>.ci-postgres.log); then \
@@ -55,6 +57,7 @@ test: install-dev
 	else \
 		echo "PostgreSQL not available ($$(tail -n 1 .ci-postgres.log)): tested on SQLite only."; \
 	fi
+	@echo "Screenshots of the browser journeys: $${IPBRIDGE_SCREENSHOTS:-$(CURDIR)/screenshots}"
 
 test-quick: install-dev
 	$(BIN)/pytest -m "not slow"
