@@ -1,6 +1,8 @@
-"""The three journeys in a real browser: Debian's Chromium driven by Playwright, the app under
-gunicorn on loopback, mail through a real SMTP server. Screenshots of each step go to
-``IPBRIDGE_SCREENSHOTS`` (default ``screenshots/``), which `make test` prints.
+"""The three journeys in a real browser.
+
+Debian's Chromium is driven by Playwright, the app runs under gunicorn on loopback, mail goes
+through a real SMTP server. Screenshots of each step go to ``IPBRIDGE_SCREENSHOTS`` (default
+``screenshots/``), which `make test` prints.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def server(tmp_path_factory, _smtp_server):
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 — loopback
+            urllib.request.urlopen(f"{base}/healthz", timeout=2)
             break
         except OSError:
             time.sleep(0.2)
