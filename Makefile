@@ -57,7 +57,6 @@ test: install-dev
 	else \
 		echo "PostgreSQL not available ($$(tail -n 1 .ci-postgres.log)): tested on SQLite only."; \
 	fi
-	@echo "Screenshots of the browser journeys: $${IPBRIDGE_SCREENSHOTS:-$(CURDIR)/screenshots}"
 
 test-quick: install-dev
 	$(BIN)/pytest -m "not slow"
