@@ -24,7 +24,7 @@ from matching.cache import EmbeddingCache, encode_cached
 from matching.encoder import Encoder
 from matching.index import MANIFEST_FILE, IndexCorruptError, VectorIndex
 from matching.lexical import LexicalIndex
-from matching.text import sentences, text_hash, tokens
+from matching.text import sentences, text_hash
 from matching.types import Hit, MatcherSettings, Query, Reason, Record, SearchResult
 
 logger = logging.getLogger(__name__)
@@ -299,9 +299,7 @@ class Matcher:
         if components["semantic"] >= 0.5:
             reasons.insert(0, Reason("similar_text", {"strength": round(components["semantic"] * 100)}))
         if components.get("lexical", 0) > 0:  # only tokenise when lexical evidence is part of the score
-            shared = sorted(set(tokens(query.text)) & set(tokens(record.text)), key=lambda t: (-len(t), t))[
-                :5
-            ]
+            shared = state.lexical.shared_terms(query.text, record.text)
             if shared:
                 reasons.append(Reason("shared_terms", {"terms": shared}))
         sentence = self._best_sentence(record, query_vector) if self.explain else None

@@ -21,6 +21,15 @@ from app.workflow import Role
 bp = Blueprint("applicants", __name__, url_prefix="/me")
 
 
+@bp.app_context_processor
+def pending_invitations() -> dict:
+    """The number shown beside "Invitations" in an applicant's navigation."""
+    # Also runs for mail rendered outside a request, where there is no current user.
+    if getattr(current_user, "is_authenticated", False) and current_user.role == Role.APPLICANT:
+        return {"pending_invitations": services.count_pending_invitations(current_user)}
+    return {}
+
+
 @bp.route("/for-you")
 @role_required(Role.APPLICANT)
 def for_you():

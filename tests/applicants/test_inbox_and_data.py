@@ -182,3 +182,11 @@ def test_for_you_ranks_fitting_needs_and_drops_unmet_requirements(login_as, db):
     assert page.index(fitting.title) < page.index("Trademark squatting in Vietnam")
     assert "Valuation expert speaking Japanese" not in page
     assert "Offers the services asked for: Appraisal and valuation." in page
+
+
+def test_navigation_counts_pending_invitations(login_as, db):
+    client, user = login_as(Role.APPLICANT)
+    _invitation_for(user)
+    db.session.commit()
+    page = client.get("/me/invitations").get_data(as_text=True)
+    assert 'Invitations <span class="tag">1</span>' in page
