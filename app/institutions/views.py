@@ -11,7 +11,7 @@ from app.accounts.models import ApplicantKind
 from app.auth import public, role_required
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import ConfirmForm, choices
+from app.forms import ConfirmForm, choices, confirmed_action, next_section_url
 from app.institutions import forms, services
 from app.locale import current_locale, locale_name, sorted_countries, supported_locales
 from app.mail import send_mail
@@ -132,15 +132,12 @@ def edit(section: str):
             return _render_section(form, section, services.get_institution_of(current_user)), 422
         db.session.commit()
         flash(_("Saved as a draft."), "success")
-        return redirect(_next_step(section))
+        return redirect(
+            next_section_url(
+                "institutions.edit", services.SECTION_KEYS, section, url_for("institutions.mine")
+            )
+        )
     return _render_section(form, section, institution), 422 if form.errors else 200
-
-
-def _next_step(section: str) -> str:
-    position = services.SECTION_KEYS.index(section)
-    if position + 1 < len(services.SECTION_KEYS):
-        return url_for("institutions.edit", section=services.SECTION_KEYS[position + 1])
-    return url_for("institutions.mine")
 
 
 def _render_section(form, section: str, institution):
@@ -164,18 +161,8 @@ def preview():
     return render_template("institutions/preview.html", institution=institution, **_helpers())
 
 
-def _act(action, done_message: str, done_endpoint: str = "institutions.mine", **kwargs):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        action(current_user, **kwargs)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(done_endpoint))
-    db.session.commit()
-    flash(done_message, "success")
-    return redirect(url_for(done_endpoint))
+def _act(action, done_message: str, done_endpoint: str = "institutions.mine"):
+    return confirmed_action(lambda: action(current_user), done_message, url_for(done_endpoint))
 
 
 @bp.route("/submit", methods=["POST"])

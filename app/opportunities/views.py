@@ -10,7 +10,7 @@ from app.auth import role_required
 from app.dbtypes import utcnow
 from app.errors import DomainError, PermissionDeniedError
 from app.extensions import db
-from app.forms import ConfirmForm, choices, enum_choices
+from app.forms import ConfirmForm, choices, confirmed_action, enum_choices
 from app.institutions.forms import jurisdiction_choices, jurisdiction_name
 from app.opportunities import forms, services
 from app.taxonomy import SERVICE_TITLES, Service
@@ -104,19 +104,7 @@ def edit(opportunity_id: int):
 
 def _act(opportunity_id: int, action, done_message: str):
     opportunity = _own_or_404(opportunity_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        action(opportunity)
-    except PermissionDeniedError:
-        raise
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("opportunities.mine"))
-    db.session.commit()
-    flash(done_message, "success")
-    return redirect(url_for("opportunities.mine"))
+    return confirmed_action(lambda: action(opportunity), done_message, url_for("opportunities.mine"))
 
 
 @bp.route("/<int:opportunity_id>/publish", methods=["POST"])

@@ -10,7 +10,7 @@ from app.accounts.models import ApplicantKind
 from app.auth import role_required
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import ConfirmForm, choices
+from app.forms import ConfirmForm, choices, confirmed_action, next_section_url
 from app.locale import sorted_countries
 from app.profiles import forms, services
 from app.profiles.models import ProfessionalProfile
@@ -115,15 +115,10 @@ def edit(section: str):
             return _render_section(form, section, profile), 422
         db.session.commit()
         flash(_("Saved as a draft."), "success")
-        return redirect(_next_step(section))
+        return redirect(
+            next_section_url("profiles.edit", services.SECTION_KEYS, section, url_for("profiles.mine"))
+        )
     return _render_section(form, section, profile), 422 if form.errors else 200
-
-
-def _next_step(section: str) -> str:
-    position = services.SECTION_KEYS.index(section)
-    if position + 1 < len(services.SECTION_KEYS):
-        return url_for("profiles.edit", section=services.SECTION_KEYS[position + 1])
-    return url_for("profiles.mine")
 
 
 def _render_section(form, section: str, profile):
@@ -148,16 +143,7 @@ def preview():
 
 
 def _act(action, done_message: str):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        action(current_user)
-    except DomainError as error:
-        flash(str(error), "error")
-        return redirect(url_for("profiles.mine"))
-    db.session.commit()
-    flash(done_message, "success")
-    return redirect(url_for("profiles.mine"))
+    return confirmed_action(lambda: action(current_user), done_message, url_for("profiles.mine"))
 
 
 @bp.route("/profile/submit", methods=["POST"])
